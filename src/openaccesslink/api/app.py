@@ -1,0 +1,86 @@
+"""The app factory: one ASGI app serving /oauth2, /v2/oauth2, /v3 and the web pages."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from openaccesslink import __version__
+from openaccesslink.api import errors, oauth
+from openaccesslink.api.middleware import EdgeMiddleware
+from openaccesslink.api.pages import account, portal
+from openaccesslink.api.v3 import users
+from openaccesslink.core.clock import Clock, SystemClock
+from openaccesslink.core.settings import Settings, get_settings
+from openaccesslink.db.engine import Database
+from openaccesslink.domains.ratelimit import RateLimiter
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def session_secret(settings: Settings) -> str:
+    """SECRET_KEY, or one generated once and kept under VAR_DIR."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.var_dir / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    clock = clock or SystemClock()
+    db = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = FastAPI(
+        title="OpenAccessLink",
+        version=__version__,
+        description="Polar AccessLink API v3, self-hosted.",
+        lifespan=lifespan,
+        redirect_slashes=False,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.db = db
+    app.state.limiter = RateLimiter(settings, clock)
+
+    errors.install(app)
+    app.include_router(oauth.router)
+    app.include_router(users.router)
+    app.include_router(account.router)
+    app.include_router(portal.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    def edge_error(corr_id: str, status: int, error_type: str, message: str) -> dict[str, Any]:
+        return errors.shaped_error(settings, clock, corr_id, status, error_type, message)
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings),
+        session_cookie="oal_session",
+        same_site="lax",
+        https_only=settings.secure_cookies,
+        max_age=14 * 24 * 3600,
+    )
+    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes, error_body=edge_error)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory openaccesslink.api.app:app_from_env`."""
+    return create_app()

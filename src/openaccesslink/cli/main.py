@@ -1,0 +1,120 @@
+"""The `openaccesslink` command."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from openaccesslink.core.clock import SystemClock
+from openaccesslink.core.settings import get_settings
+from openaccesslink.db import migrate
+from openaccesslink.db.engine import Database
+
+app = typer.Typer(no_args_is_help=True, help="OpenAccessLink: a self-hosted Polar AccessLink API v3.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+partner_app = typer.Typer(no_args_is_help=True, help="Partners' API clients.")
+app.add_typer(db_app, name="db")
+app.add_typer(partner_app, name="partner")
+console = Console()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations to DATABASE_URL."""
+    migrate.upgrade(get_settings().database_url, revision)
+    console.print(f"[green]database at {revision}[/green]")
+
+
+@app.command()
+def seed() -> None:
+    """Create the demo partner client and demo user (once) and print their credentials."""
+    from openaccesslink.seed import ensure_demo
+
+    settings = get_settings()
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            info = await ensure_demo(db, SystemClock(), settings.var_dir)
+        finally:
+            await db.dispose()
+        _print_banner(info.client_id, info.client_secret, info.email, info.password)
+
+    asyncio.run(run())
+
+
+def _print_banner(client_id: str, secret: str, email: str, password: str) -> None:
+    base = get_settings().base_url
+    table = Table(title="OpenAccessLink is ready", show_header=False)
+    table.add_row("Authorization (flow.polar.com)", f"{base}/oauth2/authorization")
+    table.add_row("Token (polarremote.com)", f"{base}/v2/oauth2/token")
+    table.add_row("API (www.polaraccesslink.com)", f"{base}/v3")
+    table.add_row("Demo client id", client_id)
+    table.add_row("Demo client secret", secret)
+    table.add_row("Demo sign-in", f"{email} / {password}")
+    table.add_row("Account pages / partner portal", f"{base}/account  ·  {base}/admin")
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="default HOST or 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="default PORT or 8000")] = None,
+    workers: int = 1,
+) -> None:
+    """Serve the whole system on one origin."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "openaccesslink.api.app:app_from_env",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@partner_app.command("create")
+def partner_create(
+    name: Annotated[str, typer.Option(help="application name")],
+    redirect_url: Annotated[list[str], typer.Option("--redirect-url", help="repeat for several")],
+    default_url: Annotated[str | None, typer.Option(help="the default among several")] = None,
+    contact: str = "",
+    description: str = "",
+    owner_email: Annotated[str | None, typer.Option(help="account that manages it in the portal")] = None,
+) -> None:
+    """Create an API client and print its id and secret (shown once)."""
+    from openaccesslink.domains import accounts, partners
+
+    settings = get_settings()
+
+    async def run() -> partners.Credentials:
+        db = Database(settings.database_url)
+        try:
+            async with db.write() as conn:
+                owner = await accounts.find_by_email(conn, owner_email) if owner_email else None
+                if owner_email and owner is None:
+                    raise typer.BadParameter(f"no account {owner_email}")
+                details = partners.ClientDetails(name, contact, description, list(redirect_url), default_url)
+                return await partners.create(conn, details, owner, SystemClock().now())
+        finally:
+            await db.dispose()
+
+    try:
+        creds = asyncio.run(run())
+    except partners.ClientError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"client_id     {creds.client_id}")
+    console.print(f"client_secret {creds.client_secret}")
+
+
+if __name__ == "__main__":
+    app()
