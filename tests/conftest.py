@@ -35,7 +35,7 @@ def postgres_url() -> str:
     url = os.environ["TEST_DATABASE_URL"]
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix):]
+            return "postgresql+asyncpg://" + url[len(prefix) :]
     return url
 
 
@@ -97,8 +97,9 @@ def start_live(backend: str, tmp: Path, **overrides: object) -> tuple[Live, Serv
     url = fresh_database(backend, tmp)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    settings = Settings(database_url=url, public_base_url=base, var_dir=tmp / "var", secret_key="test-secret",
-                        **overrides)  # type: ignore[arg-type]
+    settings = Settings(
+        database_url=url, public_base_url=base, var_dir=tmp / "var", secret_key="test-secret", **overrides
+    )  # type: ignore[arg-type]
     clock = FakeClock()
     server = ServerThread(create_app(settings, clock), port)
     return Live(backend, base, clock, settings, url), server

@@ -25,8 +25,10 @@ def csrf(page: httpx.Response) -> str:
 
 
 def hidden_fields(page: httpx.Response) -> dict[str, str]:
-    return {k: html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"',
-                                                         page.text)}
+    return {
+        k: html.unescape(v)
+        for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text)
+    }
 
 
 def query_of(location: str) -> dict[str, str]:
@@ -48,13 +50,29 @@ def signup(base_url: str, *, consents: bool = True, **profile: str) -> Person:
     password = "correct horse battery"
     client = httpx.Client(base_url=base_url)
     page = client.get("/signup")
-    data = {"csrf": csrf(page), "next": "/account", "email": email, "password": password,
-            "first_name": profile.get("first_name", "Ada"), "last_name": profile.get("last_name", "Lovelace"),
-            "birthdate": profile.get("birthdate", "1990-05-17"), "sex": profile.get("sex", "FEMALE"),
-            "weight": profile.get("weight", "60.5"), "height": profile.get("height", "170")}
+    data = {
+        "csrf": csrf(page),
+        "next": "/account",
+        "email": email,
+        "password": password,
+        "first_name": profile.get("first_name", "Ada"),
+        "last_name": profile.get("last_name", "Lovelace"),
+        "birthdate": profile.get("birthdate", "1990-05-17"),
+        "sex": profile.get("sex", "FEMALE"),
+        "weight": profile.get("weight", "60.5"),
+        "height": profile.get("height", "170"),
+    }
     if consents:
-        for key in ("profile", "training", "activity", "sleep", "heart_rate", "sleepwise", "biosensing",
-                    "cardio_load"):
+        for key in (
+            "profile",
+            "training",
+            "activity",
+            "sleep",
+            "heart_rate",
+            "sleepwise",
+            "biosensing",
+            "cardio_load",
+        ):
             data[f"consent_{key}"] = "1"
     r = client.post("/signup", data=data)
     assert r.status_code == 303, r.text
@@ -76,15 +94,26 @@ class Partner:
         return (self.client_id, self.client_secret)
 
 
-def create_partner(base_url: str, redirect_urls: list[str] | None = None, default_url: str | None = None,
-                   name: str | None = None) -> Partner:
+def create_partner(
+    base_url: str,
+    redirect_urls: list[str] | None = None,
+    default_url: str | None = None,
+    name: str | None = None,
+) -> Partner:
     owner = signup(base_url)
     urls = redirect_urls or [f"http://localhost:5000/{unique('cb')}"]
     page = owner.http.get("/admin/clients/new")
-    r = owner.http.post("/admin/clients/new", data={
-        "csrf": csrf(page), "name": name or unique("Partner app"), "contact_email": "dev@example.test",
-        "description": "test partner", "redirect_urls": "\n".join(urls), "default_url": default_url or "",
-    })
+    r = owner.http.post(
+        "/admin/clients/new",
+        data={
+            "csrf": csrf(page),
+            "name": name or unique("Partner app"),
+            "contact_email": "dev@example.test",
+            "description": "test partner",
+            "redirect_urls": "\n".join(urls),
+            "default_url": default_url or "",
+        },
+    )
     assert r.status_code == 200, r.text
     client_id = re.search(r'id="client-id">([^<]+)<', r.text)
     secret = re.search(r'id="client-secret">([^<]+)<', r.text)
@@ -109,8 +138,12 @@ def get_code(person: Person, partner: Partner, **params: str) -> str:
 
 
 def exchange(base_url: str, partner: Partner, code: str, **form: str) -> httpx.Response:
-    return httpx.post(f"{base_url}/v2/oauth2/token", data={"grant_type": "authorization_code", "code": code, **form},
-                      auth=partner.auth, headers={"Accept": "application/json"})
+    return httpx.post(
+        f"{base_url}/v2/oauth2/token",
+        data={"grant_type": "authorization_code", "code": code, **form},
+        auth=partner.auth,
+        headers={"Accept": "application/json"},
+    )
 
 
 @dataclass
@@ -124,8 +157,9 @@ class Linked:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def link(base_url: str, person: Person | None = None, partner: Partner | None = None,
-         register: bool = True) -> Linked:
+def link(
+    base_url: str, person: Person | None = None, partner: Partner | None = None, register: bool = True
+) -> Linked:
     """The whole flow: authorize, exchange, register."""
     person = person or signup(base_url)
     partner = partner or create_partner(base_url)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
 import pytest
 
 from tests.conftest import Live
-from tests.flows import authorize, create_partner, exchange, get_code, link, query_of, signup
+from tests.flows import Partner, authorize, create_partner, exchange, get_code, link, query_of, signup
 
 PKCE_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 PKCE_CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"  # RFC 7636 appendix B
@@ -19,7 +20,12 @@ def test_whole_flow_sign_in_consent_token_register_get_delete(live: Live) -> Non
     partner = create_partner(live.base_url, name="Trail Coach & Co")
     person = signup(live.base_url)
     anonymous = httpx.Client(base_url=live.base_url)
-    query = {"response_type": "code", "client_id": partner.client_id, "state": "s-1", "approval_prompt": "force"}
+    query = {
+        "response_type": "code",
+        "client_id": partner.client_id,
+        "state": "s-1",
+        "approval_prompt": "force",
+    }
     first = anonymous.get("/oauth2/authorization", params=query)
     assert first.status_code == 303 and first.headers["location"].startswith("/login?next=")
 
@@ -55,9 +61,15 @@ def test_whole_flow_sign_in_consent_token_register_get_delete(live: Live) -> Non
 def test_client_credentials_in_form_body_are_accepted(live: Live) -> None:
     partner = create_partner(live.base_url)
     code = get_code(signup(live.base_url), partner)
-    r = httpx.post(f"{live.base_url}/v2/oauth2/token", data={
-        "grant_type": "authorization_code", "code": code,
-        "client_id": partner.client_id, "client_secret": partner.client_secret})
+    r = httpx.post(
+        f"{live.base_url}/v2/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": partner.client_id,
+            "client_secret": partner.client_secret,
+        },
+    )
     assert r.status_code == 200, r.text
 
 
@@ -72,28 +84,50 @@ class TestAuthorizationErrors:
     def test_unregistered_redirect_uri_shows_error_without_redirect(self, live: Live) -> None:
         partner = create_partner(live.base_url)
         person = signup(live.base_url)
-        for uri in ("http://evil.example/cb", partner.redirect_urls[0] + "/", partner.redirect_urls[0].upper()):
-            r = person.http.get("/oauth2/authorization", params={
-                "response_type": "code", "client_id": partner.client_id, "redirect_uri": uri, "state": "x"})
+        for uri in (
+            "http://evil.example/cb",
+            partner.redirect_urls[0] + "/",
+            partner.redirect_urls[0].upper(),
+        ):
+            r = person.http.get(
+                "/oauth2/authorization",
+                params={
+                    "response_type": "code",
+                    "client_id": partner.client_id,
+                    "redirect_uri": uri,
+                    "state": "x",
+                },
+            )
             assert r.status_code == 400 and "location" not in r.headers
             assert "invalid_request" in r.text
 
     def test_unknown_client_shows_error_page(self, live: Live) -> None:
-        r = httpx.get(f"{live.base_url}/oauth2/authorization", params={"response_type": "code", "client_id": "nope"})
+        r = httpx.get(
+            f"{live.base_url}/oauth2/authorization", params={"response_type": "code", "client_id": "nope"}
+        )
         assert r.status_code == 400 and "location" not in r.headers
 
-    @pytest.mark.parametrize(("params", "error"), [
-        ({"response_type": "token"}, "unsupported_response_type"),
-        ({"response_type": ""}, "invalid_request"),
-        ({"response_type": "code", "scope": "openid"}, "invalid_scope"),
-        ({"response_type": "code", "code_challenge": PKCE_CHALLENGE, "code_challenge_method": "plain"},
-         "invalid_request"),
-    ])
-    def test_other_errors_redirect_to_default_url(self, live: Live, params: dict[str, str], error: str) -> None:
+    @pytest.mark.parametrize(
+        ("params", "error"),
+        [
+            ({"response_type": "token"}, "unsupported_response_type"),
+            ({"response_type": ""}, "invalid_request"),
+            ({"response_type": "code", "scope": "openid"}, "invalid_scope"),
+            (
+                {"response_type": "code", "code_challenge": PKCE_CHALLENGE, "code_challenge_method": "plain"},
+                "invalid_request",
+            ),
+        ],
+    )
+    def test_other_errors_redirect_to_default_url(
+        self, live: Live, params: dict[str, str], error: str
+    ) -> None:
         urls = ["http://localhost:5000/a", "http://localhost:5000/b"]
         partner = create_partner(live.base_url, redirect_urls=urls, default_url=urls[1])
-        r = httpx.get(f"{live.base_url}/oauth2/authorization",
-                      params={"client_id": partner.client_id, "state": "st", **params})
+        r = httpx.get(
+            f"{live.base_url}/oauth2/authorization",
+            params={"client_id": partner.client_id, "state": "st", **params},
+        )
         assert r.status_code == 302
         assert r.headers["location"].startswith(urls[1] + "?")
         assert query_of(r.headers["location"]) == {"error": error, "state": "st"}
@@ -113,16 +147,32 @@ class TestTokenErrors:
         person = signup(live.base_url)
         url = f"{live.base_url}/v2/oauth2/token"
         cases = [
-            (dict(data={"grant_type": "authorization_code", "code": "x"}, auth=(partner.client_id, "wrong")),
-             "invalid_client"),
+            (
+                dict(
+                    data={"grant_type": "authorization_code", "code": "x"}, auth=(partner.client_id, "wrong")
+                ),
+                "invalid_client",
+            ),
             (dict(data={"grant_type": "authorization_code", "code": "x"}), "invalid_client"),
-            (dict(data={"grant_type": "authorization_code", "code": "x"}, auth=("unknown", "x")), "invalid_client"),
+            (
+                dict(data={"grant_type": "authorization_code", "code": "x"}, auth=("unknown", "x")),
+                "invalid_client",
+            ),
             (dict(data={"code": "x"}, auth=partner.auth), "invalid_request"),
             (dict(data={"grant_type": "password", "code": "x"}, auth=partner.auth), "unsupported_grant_type"),
             (dict(data={"grant_type": "authorization_code"}, auth=partner.auth), "invalid_request"),
-            (dict(data={"grant_type": "authorization_code", "code": "0" * 32}, auth=partner.auth), "invalid_grant"),
-            (dict(content=b'{"grant_type": "authorization_code"}', auth=partner.auth,
-                  headers={"Content-Type": "application/json"}), "invalid_request"),
+            (
+                dict(data={"grant_type": "authorization_code", "code": "0" * 32}, auth=partner.auth),
+                "invalid_grant",
+            ),
+            (
+                dict(
+                    content=b'{"grant_type": "authorization_code"}',
+                    auth=partner.auth,
+                    headers={"Content-Type": "application/json"},
+                ),
+                "invalid_request",
+            ),
         ]
         for kwargs, error in cases:
             r = httpx.post(url, **kwargs)  # type: ignore[arg-type]
@@ -140,7 +190,9 @@ class TestTokenErrors:
         code = get_code(person, partner, redirect_uri=urls[1])
         assert exchange(live.base_url, partner, code).json() == {"error": "invalid_grant"}
         code = get_code(person, partner, redirect_uri=urls[1])
-        assert exchange(live.base_url, partner, code, redirect_uri=urls[0]).json() == {"error": "invalid_grant"}
+        assert exchange(live.base_url, partner, code, redirect_uri=urls[0]).json() == {
+            "error": "invalid_grant"
+        }
         code = get_code(person, partner, redirect_uri=urls[1])
         assert exchange(live.base_url, partner, code, redirect_uri=urls[1]).status_code == 200
         code = get_code(person, partner)  # not sent: not required
@@ -194,26 +246,23 @@ def test_replayed_code_is_refused_and_its_token_revoked(live: Live) -> None:
     assert httpx.get(me, headers=other.bearer).status_code == 200
 
 
+def redeem_concurrently(base_url: str, partner: Partner, code: str, n: int = 4) -> list[httpx.Response]:
+    """n threads released by one barrier present the same code at the same moment."""
+    barrier = threading.Barrier(n)
+
+    def redeem(_: int) -> httpx.Response:
+        barrier.wait()
+        return exchange(base_url, partner, code)
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(redeem, range(n)))
+
+
 def test_concurrent_redemptions_give_exactly_one_token(live: Live) -> None:
     partner = create_partner(live.base_url)
     person = signup(live.base_url)
     for _ in range(3):
-        code = get_code(person, partner)
-        barrier = threading.Barrier(4)
-        results: list[httpx.Response] = []
-        lock = threading.Lock()
-
-        def redeem(code: str = code, barrier: threading.Barrier = barrier) -> None:
-            barrier.wait()
-            r = exchange(live.base_url, partner, code)
-            with lock:
-                results.append(r)
-
-        threads = [threading.Thread(target=redeem) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results = redeem_concurrently(live.base_url, partner, get_code(person, partner))
         ok = [r for r in results if r.status_code == 200]
         assert len(ok) == 1, [r.text for r in results]
         assert all(r.json() == {"error": "invalid_grant"} for r in results if r.status_code != 200)

@@ -53,8 +53,13 @@ def test_partner_endpoints_are_unauthorised_without_credentials(live: Live) -> N
 
 def _limiter(**overrides: int) -> tuple[RateLimiter, FakeClock]:
     clock = FakeClock()
-    settings = Settings(rate_limit_short_base=3, rate_limit_short_per_user=1, rate_limit_long_base=5,
-                        rate_limit_long_per_user=2, **overrides)  # type: ignore[arg-type]
+    settings = Settings(
+        rate_limit_short_base=3,
+        rate_limit_short_per_user=1,
+        rate_limit_long_base=5,
+        rate_limit_long_per_user=2,
+        **overrides,
+    )  # type: ignore[arg-type]
     return RateLimiter(settings, clock), clock
 
 

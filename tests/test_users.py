@@ -8,13 +8,30 @@ from lxml import etree
 from tests.conftest import Live
 from tests.flows import link, signup
 
-USER_KEYS = {"polar-user-id", "member-id", "registration-date", "first-name", "last-name", "birthdate", "gender",
-             "weight", "height", "extra-info"}
+USER_KEYS = {
+    "polar-user-id",
+    "member-id",
+    "registration-date",
+    "first-name",
+    "last-name",
+    "birthdate",
+    "gender",
+    "weight",
+    "height",
+    "extra-info",
+}
 
 
 def test_register_returns_the_user_schema(live: Live) -> None:
-    person = signup(live.base_url, first_name="Eka", last_name="Toka", birthdate="1985-09-06", sex="MALE",
-                    weight="66", height="170")
+    person = signup(
+        live.base_url,
+        first_name="Eka",
+        last_name="Toka",
+        birthdate="1985-09-06",
+        sex="MALE",
+        weight="66",
+        height="170",
+    )
     linked = link(live.base_url, person=person, register=False)
     live.clock.set(live.clock.now().replace(microsecond=123456))
     r = httpx.post(f"{live.base_url}/v3/users", json={"member-id": "User_id_999"}, headers=linked.bearer)
@@ -30,8 +47,11 @@ def test_register_returns_the_user_schema(live: Live) -> None:
 def test_register_with_xml_body_and_xml_answer(live: Live) -> None:
     linked = link(live.base_url, register=False)
     xml = b'<?xml version="1.0" encoding="UTF-8" ?>\n<register><member-id>xml-member</member-id></register>'
-    r = httpx.post(f"{live.base_url}/v3/users", content=xml,
-                   headers={**linked.bearer, "Content-Type": "application/xml", "Accept": "application/xml"})
+    r = httpx.post(
+        f"{live.base_url}/v3/users",
+        content=xml,
+        headers={**linked.bearer, "Content-Type": "application/xml", "Accept": "application/xml"},
+    )
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/xml")
     root = etree.fromstring(r.content)
     assert root.tag == "user"
@@ -44,7 +64,9 @@ def test_duplicate_registration_and_member_id_are_409_without_body(live: Live) -
     first = link(live.base_url)
     again = httpx.post(f"{live.base_url}/v3/users", json={"member-id": "another"}, headers=first.bearer)
     assert again.status_code == 409 and again.content == b""
-    taken = httpx.get(f"{live.base_url}/v3/users/{first.person.user_id}", headers=first.bearer).json()["member-id"]
+    taken = httpx.get(f"{live.base_url}/v3/users/{first.person.user_id}", headers=first.bearer).json()[
+        "member-id"
+    ]
     second = link(live.base_url, partner=first.partner, register=False)
     dup = httpx.post(f"{live.base_url}/v3/users", json={"member-id": taken}, headers=second.bearer)
     assert dup.status_code == 409 and dup.content == b""
@@ -71,9 +93,17 @@ def test_missing_consent_is_403_without_body(live: Live) -> None:
     page = person.http.get("/account/consents")
     from tests.flows import csrf
 
-    data = {"csrf": csrf(page), "consent_profile": "1", "consent_training": "1", "consent_activity": "1",
-            "consent_sleep": "1", "consent_heart_rate": "1", "consent_sleepwise": "1", "consent_biosensing": "1",
-            "consent_cardio_load": "1"}
+    data = {
+        "csrf": csrf(page),
+        "consent_profile": "1",
+        "consent_training": "1",
+        "consent_activity": "1",
+        "consent_sleep": "1",
+        "consent_heart_rate": "1",
+        "consent_sleepwise": "1",
+        "consent_biosensing": "1",
+        "consent_cardio_load": "1",
+    }
     assert person.http.post("/account/consents", data=data).status_code == 200
     r = httpx.post(f"{live.base_url}/v3/users", json={"member-id": "m"}, headers=linked.bearer)
     assert r.status_code == 200
@@ -118,10 +148,16 @@ def test_trailing_slash_is_served_without_redirect(live: Live) -> None:
 def test_accept_negotiation_is_lenient(live: Live) -> None:
     linked = link(live.base_url)
     me = f"{live.base_url}/v3/users/{linked.person.user_id}"
-    for accept, kind in [("Application/JSON", "json"), ("*/*", "json"), ("", "json"), ("text/html", "json"),
-                         ("application/xml", "xml"), ("TEXT/XML", "xml"),
-                         ("application/json, application/xml", "json"),
-                         ("application/json;q=0.5, application/xml", "xml")]:
+    for accept, kind in [
+        ("Application/JSON", "json"),
+        ("*/*", "json"),
+        ("", "json"),
+        ("text/html", "json"),
+        ("application/xml", "xml"),
+        ("TEXT/XML", "xml"),
+        ("application/json, application/xml", "json"),
+        ("application/json;q=0.5, application/xml", "xml"),
+    ]:
         r = httpx.get(me, headers={**linked.bearer, "Accept": accept, "Content-Type": "application/json"})
         assert r.status_code == 200, accept
         assert kind in r.headers["content-type"], accept

@@ -36,18 +36,24 @@ async def ensure_demo(db: Database, clock: Clock, var_dir: Path) -> DemoInfo:
         now = clock.now()
         if existing is None:
             existing = await accounts.create(
-                conn, DEMO_EMAIL, DEMO_PASSWORD,
-                accounts.Profile("Demo", "Runner", date(1988, 4, 12), "FEMALE", 61.0, 168.0), now,
+                conn,
+                DEMO_EMAIL,
+                DEMO_PASSWORD,
+                accounts.Profile("Demo", "Runner", date(1988, 4, 12), "FEMALE", 61.0, 168.0),
+                now,
             )
             await consents.give(conn, existing, set(consents.FAMILY_KEYS), now)
         creds = await partners.create(
             conn,
             partners.ClientDetails(
-                name="Demo partner app", contact_email="dev@localhost",
+                name="Demo partner app",
+                contact_email="dev@localhost",
                 description="Created by make run for trying AccessLink clients locally.",
-                redirect_urls=DEMO_REDIRECTS, default_url=DEMO_REDIRECTS[0],
+                redirect_urls=DEMO_REDIRECTS,
+                default_url=DEMO_REDIRECTS[0],
             ),
-            existing, now,
+            existing,
+            now,
         )
     var_dir.mkdir(parents=True, exist_ok=True)
     creds_file.write_text(json.dumps({"client_id": creds.client_id, "client_secret": creds.client_secret}))

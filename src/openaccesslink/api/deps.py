@@ -18,15 +18,15 @@ from openaccesslink.domains.ratelimit import RateLimiter
 
 
 def _db(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
+    return request.app.state.db
 
 
 def _clock(request: Request) -> Clock:
-    return request.app.state.clock  # type: ignore[no-any-return]
+    return request.app.state.clock
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def _rep(request: Request) -> Rep:
@@ -40,7 +40,7 @@ Accept = Annotated[Rep, Depends(_rep)]
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
-    if not header or not header[:6].lower() == "basic ":
+    if not header or header[:6].lower() != "basic ":
         return None
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
@@ -67,12 +67,16 @@ async def _count_partner_limit(request: Request, client_pk: int) -> None:
 async def _partner(request: Request) -> int:
     creds = basic_credentials(request.headers.get("authorization"))
     if creds is None:
-        raise Unauthorized("Client credentials (HTTP Basic) are required",
-                           headers={"WWW-Authenticate": 'Basic realm="AccessLink"'})
+        raise Unauthorized(
+            "Client credentials (HTTP Basic) are required",
+            headers={"WWW-Authenticate": 'Basic realm="AccessLink"'},
+        )
     async with request.app.state.db.read() as conn:
         found = await partners.authenticate(conn, *creds)
     if found is None or not found[1]:
-        raise Unauthorized("Invalid client credentials", headers={"WWW-Authenticate": 'Basic realm="AccessLink"'})
+        raise Unauthorized(
+            "Invalid client credentials", headers={"WWW-Authenticate": 'Basic realm="AccessLink"'}
+        )
     await _count_partner_limit(request, found[0])
     return found[0]
 
@@ -84,8 +88,9 @@ async def _user_token(request: Request) -> oauth.TokenPrincipal:
     async with request.app.state.db.read() as conn:
         principal = await oauth.authenticate_bearer(conn, header[7:].strip())
     if principal is None:
-        raise Unauthorized("Invalid or revoked access token",
-                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise Unauthorized(
+            "Invalid or revoked access token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        )
     await _count_partner_limit(request, principal.client_pk)
     return principal
 

@@ -30,25 +30,46 @@ _TYPES = {
 }
 
 
-def shaped_error(settings: Settings, clock: Clock, corr_id: str, status: int, error_type: str,
-                 message: str) -> dict[str, Any]:
+def shaped_error(
+    settings: Settings, clock: Clock, corr_id: str, status: int, error_type: str, message: str
+) -> dict[str, Any]:
     """The live shape by default; the doc's flat camelCase model behind ERROR_SHAPE=documented."""
     timestamp = iso_millis(clock.now())
     if settings.error_shape is ErrorShape.DOCUMENTED:
-        return {"timestamp": timestamp, "status": status, "errorType": error_type, "message": message,
-                "corrId": corr_id}
-    return {"error": {"timestamp": timestamp, "status": status, "error_type": error_type, "message": message,
-                      "corr_id": corr_id}}
+        return {
+            "timestamp": timestamp,
+            "status": status,
+            "errorType": error_type,
+            "message": message,
+            "corrId": corr_id,
+        }
+    return {
+        "error": {
+            "timestamp": timestamp,
+            "status": status,
+            "error_type": error_type,
+            "message": message,
+            "corr_id": corr_id,
+        }
+    }
 
 
 def error_body(request: Request, status: int, error_type: str, message: str) -> dict[str, Any]:
     state = request.app.state
-    return shaped_error(state.settings, state.clock, getattr(request.state, "corr_id", ""), status, error_type,
-                        message)
+    return shaped_error(
+        state.settings, state.clock, getattr(request.state, "corr_id", ""), status, error_type, message
+    )
 
 
-def error_response(request: Request, status: int, error_type: str, message: str, *, empty_body: bool = False,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    error_type: str,
+    message: str,
+    *,
+    empty_body: bool = False,
+    headers: dict[str, str] | None = None,
+) -> Response:
     if empty_body:
         return empty(status, headers)
     rep = choose(request.headers.get("accept"))
@@ -61,8 +82,9 @@ def error_response(request: Request, status: int, error_type: str, message: str,
 def install(app: FastAPI) -> None:
     @app.exception_handler(AccessLinkError)
     async def _accesslink(request: Request, exc: AccessLinkError) -> Response:
-        return error_response(request, exc.status, exc.error_type, exc.message, empty_body=exc.empty_body,
-                              headers=exc.headers)
+        return error_response(
+            request, exc.status, exc.error_type, exc.message, empty_body=exc.empty_body, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -75,8 +97,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
-        return error_response(request, status, _TYPES.get(status, "HttpException"), str(exc.detail),
-                              headers=dict(exc.headers or {}))
+        return error_response(
+            request,
+            status,
+            _TYPES.get(status, "HttpException"),
+            str(exc.detail),
+            headers=dict(exc.headers or {}),
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -7,13 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from openaccesslink.core.errors import PayloadTooLarge
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from openaccesslink.core.errors import PayloadTooLarge
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int,
-                 error_body: Callable[[str, int, str, str], dict[str, Any]]) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, error_body: Callable[[str, int, str, str], dict[str, Any]]
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.error_body = error_body  # (corr_id, status, error type, message) -> body
@@ -69,12 +71,23 @@ class EdgeMiddleware:
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
         body = orjson.dumps(
-            self.error_body(scope["state"]["corr_id"], 413, "PayloadTooLargeException",
-                            f"Request body exceeds {self.max_body_bytes} bytes")
+            self.error_body(
+                scope["state"]["corr_id"],
+                413,
+                "PayloadTooLargeException",
+                f"Request body exceeds {self.max_body_bytes} bytes",
+            )
         )
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

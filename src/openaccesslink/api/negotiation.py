@@ -48,8 +48,9 @@ def choose(accept: str | None) -> Rep:
     return Rep.XML if xml_q > json_q else Rep.JSON
 
 
-def render(data: dict[str, Any], rep: Rep, root: str, status: int = 200,
-           headers: dict[str, str] | None = None) -> Response:
+def render(
+    data: dict[str, Any], rep: Rep, root: str, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     if rep is Rep.XML:
         return Response(xmlcodec.dumps(root, data), status, headers, media_type="application/xml")
     return Response(orjson.dumps(data), status, headers, media_type="application/json")

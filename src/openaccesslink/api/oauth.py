@@ -15,8 +15,15 @@ from openaccesslink.domains import consents, oauth, partners
 
 router = APIRouter(tags=["OAuth2"])
 
-_AUTH_PARAMS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
-                "code_challenge_method")
+_AUTH_PARAMS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
 
 
 def _with_query(url: str, params: dict[str, str | None]) -> str:
@@ -79,8 +86,13 @@ async def authorization_decision(request: Request, db: Db, clock: Now, settings:
     try:
         web.check_csrf(request, form)
     except web.CsrfError:
-        return web.page(request, "oauth_error.html", status=400, error="invalid_request",
-                        description="The form expired; start the authorization again.")
+        return web.page(
+            request,
+            "oauth_error.html",
+            status=400,
+            error="invalid_request",
+            description="The form expired; start the authorization again.",
+        )
     params = {k: (str(form[k]) if k in form else None) for k in _AUTH_PARAMS}
     try:
         auth = await _validated(request, db, params)
@@ -94,8 +106,12 @@ async def authorization_decision(request: Request, db: Db, clock: Now, settings:
 
 
 def _token_error(code: str) -> Response:
-    return Response(orjson.dumps({"error": code}), 400, media_type="application/json",
-                    headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+    return Response(
+        orjson.dumps({"error": code}),
+        400,
+        media_type="application/json",
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
 
 
 @router.post("/v2/oauth2/token", include_in_schema=False)
@@ -134,16 +150,27 @@ async def token(request: Request, db: Db, clock: Now, settings: Config) -> Respo
     async with db.write() as conn:
         try:
             issued = await oauth.exchange_code(
-                conn, client_pk=client_pk, code=code,
+                conn,
+                client_pk=client_pk,
+                code=code,
                 redirect_uri=str(redirect_uri) if redirect_uri is not None else None,
                 code_verifier=str(verifier) if verifier is not None else None,
-                now=clock.now(), replay_revokes=settings.code_replay_revokes,
+                now=clock.now(),
+                replay_revokes=settings.code_replay_revokes,
             )
         except OAuthError as err:
             failure = err  # committed anyway: a replay's revocation must stick
     if failure is not None or issued is None:
         return _token_error(failure.code if failure else "invalid_grant")
-    body = {"access_token": issued.access_token, "token_type": "bearer",
-            "expires_in": settings.token_expires_in, "x_user_id": issued.account_id}
-    return Response(orjson.dumps(body), 200, media_type="application/json",
-                    headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+    body = {
+        "access_token": issued.access_token,
+        "token_type": "bearer",
+        "expires_in": settings.token_expires_in,
+        "x_user_id": issued.account_id,
+    }
+    return Response(
+        orjson.dumps(body),
+        200,
+        media_type="application/json",
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )

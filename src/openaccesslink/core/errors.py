@@ -83,8 +83,9 @@ class AuthorizeError(Exception):
     redirect_uri is None when the error must be shown to the user (no redirect).
     """
 
-    def __init__(self, code: str, description: str, redirect_uri: str | None = None,
-                 state: str | None = None) -> None:
+    def __init__(
+        self, code: str, description: str, redirect_uri: str | None = None, state: str | None = None
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openaccesslink.core.clock import to_db
 from openaccesslink.core.security import hash_password, verify_password
+from openaccesslink.db.engine import inserted_id
 from openaccesslink.db.tables import accounts
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -67,7 +68,7 @@ async def create(conn: AsyncConnection, email: str, password: str, profile: Prof
             )
     except IntegrityError as exc:
         raise AccountError("an account with this e-mail exists already") from exc
-    return int(result.inserted_primary_key[0])
+    return inserted_id(result)
 
 
 async def authenticate(conn: AsyncConnection, email: str, password: str) -> int | None:
@@ -78,7 +79,9 @@ async def authenticate(conn: AsyncConnection, email: str, password: str) -> int 
     ).first()
     if row is None:
         # spend the same time as a real check so that timing does not reveal accounts
-        verify_password(password, "scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+        verify_password(
+            password, "scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+        )
         return None
     return int(row.id) if verify_password(password, row.password_hash) else None
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import Row, and_, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openaccesslink.core.clock import to_db
@@ -54,7 +55,9 @@ def validate_authorization(
             raise AuthorizeError("invalid_request", "The redirect_uri is not registered for this client.")
         target = redirect_uri
     else:
-        target_or_none = client.default_url or (client.redirect_urls[0] if len(client.redirect_urls) == 1 else None)
+        target_or_none = client.default_url or (
+            client.redirect_urls[0] if len(client.redirect_urls) == 1 else None
+        )
         if target_or_none is None:
             raise AuthorizeError("invalid_request", "The client has no default redirect URL.")
         target = target_or_none
@@ -143,9 +146,10 @@ async def exchange_code(
         client = await _client_urls(conn, client_pk)
         if redirect_uri not in client:
             raise OAuthError("invalid_grant")
-    if row.code_challenge is not None:
-        if not code_verifier or not constant_time_equals(pkce_s256(code_verifier), row.code_challenge):
-            raise OAuthError("invalid_grant")
+    if row.code_challenge is not None and not (
+        code_verifier and constant_time_equals(pkce_s256(code_verifier), row.code_challenge)
+    ):
+        raise OAuthError("invalid_grant")
     token = new_token()
     await conn.execute(
         insert(access_tokens).values(
@@ -162,10 +166,16 @@ async def exchange_code(
 async def _client_urls(conn: AsyncConnection, client_pk: int) -> list[str]:
     from openaccesslink.db.tables import redirect_urls
 
-    return list((await conn.execute(select(redirect_urls.c.url).where(redirect_urls.c.client_pk == client_pk))).scalars())
+    return list(
+        (
+            await conn.execute(select(redirect_urls.c.url).where(redirect_urls.c.client_pk == client_pk))
+        ).scalars()
+    )
 
 
-async def _revoke_for_replay(conn: AsyncConnection, code_row, now: datetime, mode: CodeReplayRevocation) -> None:  # type: ignore[no-untyped-def]
+async def _revoke_for_replay(
+    conn: AsyncConnection, code_row: Row[Any], now: datetime, mode: CodeReplayRevocation
+) -> None:
     if mode is CodeReplayRevocation.USER_CLIENT:
         await revoke(conn, account_id=code_row.account_id, client_pk=code_row.client_pk, now=now)
         return
@@ -200,8 +210,12 @@ async def authenticate_bearer(conn: AsyncConnection, token: str) -> TokenPrincip
     hashed = token_hash(token)
     row = (
         await conn.execute(
-            select(access_tokens.c.id, access_tokens.c.account_id, access_tokens.c.client_pk,
-                   access_tokens.c.token_hash)
+            select(
+                access_tokens.c.id,
+                access_tokens.c.account_id,
+                access_tokens.c.client_pk,
+                access_tokens.c.token_hash,
+            )
             .join(api_clients, api_clients.c.id == access_tokens.c.client_pk)
             .where(
                 access_tokens.c.token_hash == hashed,
@@ -227,7 +241,12 @@ async def linked_partners(conn: AsyncConnection, account_id: int) -> list[Linked
     """Partners holding a live token for the account."""
     rows = (
         await conn.execute(
-            select(api_clients.c.id, api_clients.c.name, access_tokens.c.created_at, registrations.c.id.label("reg"))
+            select(
+                api_clients.c.id,
+                api_clients.c.name,
+                access_tokens.c.created_at,
+                registrations.c.id.label("reg"),
+            )
             .join(access_tokens, access_tokens.c.client_pk == api_clients.c.id)
             .outerjoin(
                 registrations,

@@ -16,6 +16,7 @@ from openaccesslink.core.security import (
     new_client_secret,
     token_hash,
 )
+from openaccesslink.db.engine import inserted_id
 from openaccesslink.db.tables import api_clients, redirect_urls
 
 
@@ -89,7 +90,7 @@ async def create(
             created_at=to_db(now),
         )
     )
-    await _replace_urls(conn, int(result.inserted_primary_key[0]), details.redirect_urls, details.default_url)
+    await _replace_urls(conn, inserted_id(result), details.redirect_urls, details.default_url)
     return creds
 
 

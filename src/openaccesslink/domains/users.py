@@ -27,8 +27,9 @@ _USER_COLUMNS = (
 )
 
 
-async def register(conn: AsyncConnection, *, client_pk: int, account_id: int, member_id: str,
-                   now: datetime) -> RowMapping:
+async def register(
+    conn: AsyncConnection, *, client_pk: int, account_id: int, member_id: str, now: datetime
+) -> RowMapping:
     """409 when the account is registered already or member-id is taken within the partner."""
     try:
         async with conn.begin_nested():
@@ -46,12 +47,16 @@ async def register(conn: AsyncConnection, *, client_pk: int, account_id: int, me
 
 async def get(conn: AsyncConnection, *, client_pk: int, account_id: int) -> RowMapping | None:
     return (
-        await conn.execute(
-            select(*_USER_COLUMNS)
-            .join(registrations, registrations.c.account_id == accounts.c.id)
-            .where(accounts.c.id == account_id, registrations.c.client_pk == client_pk)
+        (
+            await conn.execute(
+                select(*_USER_COLUMNS)
+                .join(registrations, registrations.c.account_id == accounts.c.id)
+                .where(accounts.c.id == account_id, registrations.c.client_pk == client_pk)
+            )
         )
-    ).mappings().first()
+        .mappings()
+        .first()
+    )
 
 
 async def deregister(conn: AsyncConnection, *, client_pk: int, account_id: int, now: datetime) -> None:
@@ -66,6 +71,8 @@ async def deregister(conn: AsyncConnection, *, client_pk: int, account_id: int, 
 
 async def count(conn: AsyncConnection, client_pk: int) -> int:
     return int(
-        await conn.scalar(select(func.count()).select_from(registrations).where(registrations.c.client_pk == client_pk))
+        await conn.scalar(
+            select(func.count()).select_from(registrations).where(registrations.c.client_pk == client_pk)
+        )
         or 0
     )

@@ -25,7 +25,9 @@ def dumps(root: str, data: dict[str, Any] | list[Any] | None) -> bytes:
     elif isinstance(data, list):
         for item in data:
             _append(element, "item", item)
-    return b'<?xml version="1.0" encoding="UTF-8" ?>\n' + tostring(element, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8" ?>\n' + tostring(
+        element, encoding="utf-8", xml_declaration=False
+    )
 
 
 def _fill(element: Element, data: dict[str, Any]) -> None:

@@ -35,15 +35,25 @@ def _profile(form: FormData) -> accounts.Profile:
         except ValueError as exc:
             raise accounts.AccountError("birthdate must be YYYY-MM-DD") from exc
     return accounts.Profile(
-        first_name=text("first_name"), last_name=text("last_name"), birthdate=birthdate,
-        sex=text("sex") or None, weight=number("weight"), height=number("height"),
+        first_name=text("first_name"),
+        last_name=text("last_name"),
+        birthdate=birthdate,
+        sex=text("sex") or None,
+        weight=number("weight"),
+        height=number("height"),
     )
 
 
 @router.get("/signup")
 async def signup_page(request: Request) -> Response:
-    return web.page(request, "signup.html", next=web.safe_next(request.query_params.get("next")),
-                    families=consents.FAMILIES, error=None, form={})
+    return web.page(
+        request,
+        "signup.html",
+        next=web.safe_next(request.query_params.get("next")),
+        families=consents.FAMILIES,
+        error=None,
+        form={},
+    )
 
 
 @router.post("/signup")
@@ -54,22 +64,31 @@ async def signup(request: Request, db: Db, clock: Now) -> Response:
         web.check_csrf(request, form)
         profile = _profile(form)
         async with db.write() as conn:
-            account = await accounts.create(conn, str(form.get("email") or ""), str(form.get("password") or ""),
-                                            profile, clock.now())
+            account = await accounts.create(
+                conn, str(form.get("email") or ""), str(form.get("password") or ""), profile, clock.now()
+            )
             accepted = {key for key, _ in consents.FAMILIES if form.get(f"consent_{key}")}
             await consents.give(conn, account, accepted, clock.now())
     except (accounts.AccountError, web.CsrfError) as exc:
         message = str(exc) if isinstance(exc, accounts.AccountError) else "The form expired; try again."
-        return web.page(request, "signup.html", status=400, next=target, families=consents.FAMILIES,
-                        error=message, form=dict(form))
+        return web.page(
+            request,
+            "signup.html",
+            status=400,
+            next=target,
+            families=consents.FAMILIES,
+            error=message,
+            form=dict(form),
+        )
     web.sign_in(request, account)
     return RedirectResponse(target, status_code=303)
 
 
 @router.get("/login")
 async def login_page(request: Request) -> Response:
-    return web.page(request, "login.html", next=web.safe_next(request.query_params.get("next")), error=None,
-                    email="")
+    return web.page(
+        request, "login.html", next=web.safe_next(request.query_params.get("next")), error=None, email=""
+    )
 
 
 @router.post("/login")
@@ -80,13 +99,15 @@ async def login(request: Request, db: Db) -> Response:
     try:
         web.check_csrf(request, form)
     except web.CsrfError:
-        return web.page(request, "login.html", status=400, next=target, error="The form expired; try again.",
-                        email=email)
+        return web.page(
+            request, "login.html", status=400, next=target, error="The form expired; try again.", email=email
+        )
     async with db.read() as conn:
         account = await accounts.authenticate(conn, email, str(form.get("password") or ""))
     if account is None:
-        return web.page(request, "login.html", status=401, next=target, error="Wrong e-mail or password.",
-                        email=email)
+        return web.page(
+            request, "login.html", status=401, next=target, error="Wrong e-mail or password.", email=email
+        )
     web.sign_in(request, account)
     return RedirectResponse(target, status_code=303)
 
@@ -137,8 +158,14 @@ async def profile_save(request: Request, db: Db) -> Response:
         error = "The form expired; try again."
     async with db.read() as conn:
         data = await accounts.get(conn, account)
-    return web.page(request, "account_profile.html", status=400 if error else 200, account=data, error=error,
-                    saved=error is None)
+    return web.page(
+        request,
+        "account_profile.html",
+        status=400 if error else 200,
+        account=data,
+        error=error,
+        saved=error is None,
+    )
 
 
 @router.get("/account/consents")
@@ -148,8 +175,14 @@ async def consents_page(request: Request, db: Db) -> Response:
         return web.to_login(request)
     async with db.read() as conn:
         accepted = await consents.given(conn, account)
-    return web.page(request, "account_consents.html", families=consents.FAMILIES, accepted=accepted,
-                    mandatory=consents.MANDATORY, saved=False)
+    return web.page(
+        request,
+        "account_consents.html",
+        families=consents.FAMILIES,
+        accepted=accepted,
+        mandatory=consents.MANDATORY,
+        saved=False,
+    )
 
 
 @router.post("/account/consents")
@@ -166,8 +199,14 @@ async def consents_save(request: Request, db: Db, clock: Now) -> Response:
     async with db.write() as conn:
         await consents.set_exactly(conn, account, wanted, clock.now())
         accepted = await consents.given(conn, account)
-    return web.page(request, "account_consents.html", families=consents.FAMILIES, accepted=accepted,
-                    mandatory=consents.MANDATORY, saved=True)
+    return web.page(
+        request,
+        "account_consents.html",
+        families=consents.FAMILIES,
+        accepted=accepted,
+        mandatory=consents.MANDATORY,
+        saved=True,
+    )
 
 
 @router.get("/account/partners")

@@ -19,8 +19,11 @@ def _details(form: FormData) -> partners.ClientDetails:
     if default is None and len(urls) == 1:
         default = urls[0]
     return partners.ClientDetails(
-        name=str(form.get("name") or ""), contact_email=str(form.get("contact_email") or ""),
-        description=str(form.get("description") or ""), redirect_urls=urls, default_url=default,
+        name=str(form.get("name") or ""),
+        contact_email=str(form.get("contact_email") or ""),
+        description=str(form.get("description") or ""),
+        redirect_urls=urls,
+        default_url=default,
     )
 
 
@@ -69,8 +72,9 @@ async def create_client(request: Request, db: Db, clock: Now) -> Response:
         message = str(exc) if isinstance(exc, partners.ClientError) else "The form expired; try again."
         return web.page(request, "portal_form.html", status=400, client=None, form=dict(form), error=message)
     # the secret is shown on this one page and never again
-    return web.page(request, "portal_client.html", client=client, secret=creds.client_secret, error=None,
-                    saved=False)
+    return web.page(
+        request, "portal_client.html", client=client, secret=creds.client_secret, error=None, saved=False
+    )
 
 
 @router.get("/admin/clients/{client_id}")
@@ -98,8 +102,9 @@ async def update_client(client_id: str, request: Request, db: Db) -> Response:
             client = await partners.get(conn, client_id)
     except (partners.ClientError, web.CsrfError) as exc:
         message = str(exc) if isinstance(exc, partners.ClientError) else "The form expired; try again."
-        return web.page(request, "portal_client.html", status=400, client=client, secret=None, error=message,
-                        saved=False)
+        return web.page(
+            request, "portal_client.html", status=400, client=client, secret=None, error=message, saved=False
+        )
     return web.page(request, "portal_client.html", client=client, secret=None, error=None, saved=True)
 
 

@@ -39,7 +39,9 @@ def _parse_register(body: bytes, content_type: str) -> str:
             raise BadRequest("The body must be a JSON object")
         data = parsed
     else:
-        raise UnsupportedMediaType(f"Unsupported Content-Type {ctype!r}; use application/json or application/xml")
+        raise UnsupportedMediaType(
+            f"Unsupported Content-Type {ctype!r}; use application/json or application/xml"
+        )
     member_id = data.get("member-id")
     if not isinstance(member_id, str) or not member_id.strip():
         raise BadRequest("member-id is required and must be a non-empty string")
@@ -54,8 +56,9 @@ async def register_user(request: Request, token: UserToken, rep: Accept, db: Db,
     async with db.write() as conn:
         if not await consents.all_mandatory_given(conn, token.account_id):
             raise ConsentsMissing()
-        user = await users.register(conn, client_pk=token.client_pk, account_id=token.account_id,
-                                    member_id=member_id, now=clock.now())
+        user = await users.register(
+            conn, client_pk=token.client_pk, account_id=token.account_id, member_id=member_id, now=clock.now()
+        )
     return render(wire.user(user), rep, "user")
 
 
@@ -76,5 +79,7 @@ async def get_user_information(user_id: int, token: UserToken, rep: Accept, db: 
 async def delete_user(user_id: int, token: UserToken, db: Db, clock: Now) -> Response:
     if user_id == token.account_id:
         async with db.write() as conn:
-            await users.deregister(conn, client_pk=token.client_pk, account_id=token.account_id, now=clock.now())
+            await users.deregister(
+                conn, client_pk=token.client_pk, account_id=token.account_id, now=clock.now()
+            )
     return empty(204)
