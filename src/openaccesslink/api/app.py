@@ -16,7 +16,7 @@ from openaccesslink import __version__
 from openaccesslink.api import errors, oauth
 from openaccesslink.api.middleware import EdgeMiddleware
 from openaccesslink.api.pages import account, portal
-from openaccesslink.api.v3 import users
+from openaccesslink.api.v3 import notifications, users
 from openaccesslink.core.clock import Clock, SystemClock
 from openaccesslink.core.settings import Settings, get_settings
 from openaccesslink.db.engine import Database
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     errors.install(app)
     app.include_router(oauth.router)
     app.include_router(users.router)
+    app.include_router(notifications.router)
     app.include_router(account.router)
     app.include_router(portal.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
