@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///./var/openaccesslink.db"
-    public_base_url: str = "http://127.0.0.1:8000"
+    public_base_url: str = ""  # default: http://HOST:PORT
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = Field(default="", description="signs session cookies; generated under ./var if empty")
@@ -51,7 +51,7 @@ class Settings(BaseSettings):
 
     @property
     def base_url(self) -> str:
-        return self.public_base_url.rstrip("/")
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
 @lru_cache
