@@ -13,10 +13,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from openaccesslink import __version__
-from openaccesslink.api import errors, oauth
+from openaccesslink.api import errors, ingest, oauth
 from openaccesslink.api.middleware import EdgeMiddleware
 from openaccesslink.api.pages import account, portal
-from openaccesslink.api.v3 import notifications, users
+from openaccesslink.api.v3 import notifications, transaction_entities, transactions, users
 from openaccesslink.core.clock import Clock, SystemClock
 from openaccesslink.core.settings import Settings, get_settings
 from openaccesslink.db.engine import Database
@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(oauth.router)
     app.include_router(users.router)
     app.include_router(notifications.router)
+    app.include_router(transactions.router)
+    app.include_router(transaction_entities.router)
+    app.include_router(ingest.router)
     app.include_router(account.router)
     app.include_router(portal.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
@@ -78,7 +81,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         https_only=settings.secure_cookies,
         max_age=14 * 24 * 3600,
     )
-    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes, error_body=edge_error)
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        error_body=edge_error,
+    )
     return app
 
 

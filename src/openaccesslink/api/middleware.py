@@ -14,10 +14,16 @@ from openaccesslink.core.errors import PayloadTooLarge
 
 class EdgeMiddleware:
     def __init__(
-        self, app: ASGIApp, *, max_body_bytes: int, error_body: Callable[[str, int, str, str], dict[str, Any]]
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        error_body: Callable[[str, int, str, str], dict[str, Any]],
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.error_body = error_body  # (corr_id, status, error type, message) -> body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -32,13 +38,13 @@ class EdgeMiddleware:
         corr_id = str(uuid.uuid4())
         state["corr_id"] = corr_id
 
+        limit = self.max_upload_bytes if path.startswith("/ingest/") else self.max_body_bytes
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body_bytes:
-            await self._too_large(scope, send)
+        if declared is not None and declared > limit:
+            await self._too_large(scope, send, limit)
             return
 
         received = 0
-        limit = self.max_body_bytes
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -67,9 +73,9 @@ class EdgeMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except PayloadTooLarge:
             if not started:
-                await self._too_large(scope, send)
+                await self._too_large(scope, send, limit)
 
-    async def _too_large(self, scope: Scope, send: Send) -> None:
+    async def _too_large(self, scope: Scope, send: Send, limit: int) -> None:
         body = orjson.dumps(
             self.error_body(
                 scope["state"]["corr_id"],

@@ -49,10 +49,15 @@ def choose(accept: str | None) -> Rep:
 
 
 def render(
-    data: dict[str, Any], rep: Rep, root: str, status: int = 200, headers: dict[str, str] | None = None
+    data: dict[str, Any],
+    rep: Rep,
+    root: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    item_names: dict[str, str] | None = None,
 ) -> Response:
     if rep is Rep.XML:
-        return Response(xmlcodec.dumps(root, data), status, headers, media_type="application/xml")
+        return Response(xmlcodec.dumps(root, data, item_names), status, headers, media_type="application/xml")
     return Response(orjson.dumps(data), status, headers, media_type="application/json")
 
 

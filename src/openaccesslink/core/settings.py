@@ -36,6 +36,7 @@ class Settings(BaseSettings):
 
     # limits
     max_body_bytes: int = 1_048_576
+    max_upload_bytes: int = 64 * 1_048_576  # /ingest: exercise files
     auth_code_ttl_seconds: int = 600
     token_expires_in: int = 31_535_999
     rate_limit_short_base: int = 500

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -116,4 +117,113 @@ registrations = Table(
     Column("registered_at", DateTime, nullable=False),
     UniqueConstraint("client_pk", "account_id", name="uq_registrations_client_account"),
     UniqueConstraint("client_pk", "member_id", name="uq_registrations_client_member"),
+)
+
+# ---- the Flow side: synced data -------------------------------------------------------------
+# Samples, routes and documents are stored compactly as compressed blobs (db/blob.py), one row
+# per synced item, never one row per sample.
+
+exercises = Table(
+    "exercises",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hashed_id", String(12), nullable=False, unique=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("start_time", DateTime, nullable=False),  # UTC
+    Column("utc_offset_minutes", Integer, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("sport", String(40), nullable=False),
+    Column("detailed_sport", String(60), nullable=True),
+    Column("device", String(100), nullable=True),
+    Column("device_id", String(40), nullable=True),
+    Column("distance_m", Float, nullable=True),
+    Column("calories", Integer, nullable=True),
+    Column("hr_avg", Integer, nullable=True),
+    Column("hr_max", Integer, nullable=True),
+    Column("has_route", Boolean, nullable=False),
+    Column("sample_types", String(64), nullable=False, server_default=""),  # "0,1,3,11"
+    Column("summary", LargeBinary, nullable=False),  # the rest of the summary, laps, pauses
+    Column("samples", LargeBinary, nullable=False),  # all series and the route
+    Column("source_format", String(8), nullable=True),  # fit, tcx, gpx, json
+    Column("source_file", LargeBinary, nullable=True),  # the original upload, kept as it came
+    Column("uploaded_at", DateTime, nullable=False),
+    UniqueConstraint("account_id", "start_time", name="uq_exercises_account_start"),
+    Index("ix_exercises_account_uploaded", "account_id", "uploaded_at"),
+)
+
+# Every other family: one document per synced item. record_key identifies an item within its
+# family for re-syncs (the night's date, a test's time, ...); families that keep every sync
+# (daily activity, physical information) use a unique key per upload.
+daily_records = Table(
+    "daily_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("family", String(40), nullable=False),
+    Column("record_key", String(80), nullable=False),
+    Column("day", Date, nullable=False),  # the user's local date the item belongs to
+    Column("document", LargeBinary, nullable=False),
+    Column("uploaded_at", DateTime, nullable=False),
+    UniqueConstraint("account_id", "family", "record_key", name="uq_daily_records_key"),
+    Index("ix_daily_records_account_family_day", "account_id", "family", "day"),
+    Index("ix_daily_records_account_uploaded", "account_id", "uploaded_at"),
+)
+
+# What happened, written in the same unit of work as the data: consumed by transactions,
+# notifications, webhooks and cardio load.
+domain_events = Table(
+    "domain_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("family", String(40), nullable=False),
+    Column("action", String(10), nullable=False),  # created, updated
+    Column("entity_id", Integer, nullable=False),  # exercises.id or daily_records.id
+    Column("day", Date, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_domain_events_account", "account_id", "id"),
+)
+
+# Tokens a person creates on the account pages so a device (or script) can sync as them.
+device_tokens = Table(
+    "device_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+# ---- the transaction model (exercise, activity, physical information) --------------------
+
+transactions = Table(
+    "transactions",
+    metadata,
+    Column("id", Integer, primary_key=True),  # the wire's transaction-id
+    Column("client_pk", Integer, ForeignKey("api_clients.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("family", String(40), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),  # disbanded from then on unless committed
+    Column("committed_at", DateTime, nullable=True),
+    Index("ix_transactions_open", "client_pk", "account_id", "family", "committed_at"),
+)
+
+transaction_items = Table(
+    "transaction_items",
+    metadata,
+    Column("transaction_id", Integer, ForeignKey("transactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_id", Integer, primary_key=True),
+)
+
+# What a partner has committed: never delivered to that partner again.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("client_pk", Integer, ForeignKey("api_clients.id", ondelete="CASCADE"), primary_key=True),
+    Column("family", String(40), primary_key=True),
+    Column("entity_id", Integer, primary_key=True),
+    Column("committed_at", DateTime, nullable=False),
 )

@@ -17,11 +17,14 @@ class XmlError(ValueError):
     pass
 
 
-def dumps(root: str, data: dict[str, Any] | list[Any] | None) -> bytes:
-    """dict -> <root>...</root>; lists repeat the element named by their key; None is left out."""
+def dumps(
+    root: str, data: dict[str, Any] | list[Any] | None, item_names: dict[str, str] | None = None
+) -> bytes:
+    """dict -> <root>...</root>; lists repeat the element named by their key (or by
+    item_names[key], e.g. physical-informations -> physical-information); None is left out."""
     element = Element(root)
     if isinstance(data, dict):
-        _fill(element, data)
+        _fill(element, {(item_names or {}).get(k, k): v for k, v in data.items()})
     elif isinstance(data, list):
         for item in data:
             _append(element, "item", item)

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from openaccesslink.api.deps import Db, Now
 from openaccesslink.api.pages import web
-from openaccesslink.domains import accounts, consents, oauth, users
+from openaccesslink.domains import accounts, consents, devices, oauth, users
 
 router = APIRouter(include_in_schema=False)
 
@@ -233,3 +233,45 @@ async def disconnect(client_pk: int, request: Request, db: Db, clock: Now) -> Re
         # no webhook is sent on disconnect (behaviour-notes); later calls get 401
         await users.deregister(conn, client_pk=client_pk, account_id=account, now=clock.now())
     return RedirectResponse("/account/partners", status_code=303)
+
+
+@router.get("/account/devices")
+async def devices_page(request: Request, db: Db) -> Response:
+    account = web.account_id(request)
+    if account is None:
+        return web.to_login(request)
+    async with db.read() as conn:
+        tokens = await devices.list_for(conn, account)
+    return web.page(request, "account_devices.html", tokens=tokens, new_token=None)
+
+
+@router.post("/account/devices")
+async def create_device_token(request: Request, db: Db, clock: Now) -> Response:
+    account = web.account_id(request)
+    if account is None:
+        return web.to_login(request)
+    form = await request.form()
+    try:
+        web.check_csrf(request, form)
+    except web.CsrfError:
+        return RedirectResponse("/account/devices", status_code=303)
+    async with db.write() as conn:
+        token = await devices.create(conn, account, str(form.get("name") or "device"), clock.now())
+        tokens = await devices.list_for(conn, account)
+    # shown once: only its hash is stored
+    return web.page(request, "account_devices.html", tokens=tokens, new_token=token)
+
+
+@router.post("/account/devices/{token_id}/revoke")
+async def revoke_device_token(token_id: int, request: Request, db: Db, clock: Now) -> Response:
+    account = web.account_id(request)
+    if account is None:
+        return web.to_login(request)
+    form = await request.form()
+    try:
+        web.check_csrf(request, form)
+    except web.CsrfError:
+        return RedirectResponse("/account/devices", status_code=303)
+    async with db.write() as conn:
+        await devices.revoke(conn, account, token_id, clock.now())
+    return RedirectResponse("/account/devices", status_code=303)

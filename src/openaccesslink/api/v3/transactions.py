@@ -1,0 +1,188 @@
+"""The transactional families (doc: Daily activity, Training data, Physical info).
+
+One set of handlers made per family; every rule lives in domains/transactions.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from openaccesslink.api.deps import Accept, Config, Db, Now, UserToken
+from openaccesslink.api.negotiation import empty, render
+from openaccesslink.core.errors import ConsentsMissing, EmptyNotFound
+from openaccesslink.domains import consents, oauth
+from openaccesslink.domains import transactions as tx
+from openaccesslink.wire.transactional import transaction_location
+
+router = APIRouter(tags=["Transactions"])
+
+
+@dataclass(frozen=True)
+class FamilyWire:
+    family: str
+    collection: str  # path segment under /v3/users/{user-id}/
+    entities: str  # path segment of an entity inside a transaction
+    list_key: str  # JSON key of the list of entity URLs
+    xml_root: str
+    xml_item: str
+    operation: str  # operationId stem
+
+
+WIRES = {
+    tx.EXERCISE: FamilyWire(
+        tx.EXERCISE, "exercise-transactions", "exercises", "exercises", "exercises", "exercise", "Exercise"
+    ),
+    tx.ACTIVITY: FamilyWire(
+        tx.ACTIVITY,
+        "activity-transactions",
+        "activities",
+        "activity-log",
+        "activity-logs",
+        "activity-log",
+        "Activity",
+    ),
+    tx.PHYSICAL_INFORMATION: FamilyWire(
+        tx.PHYSICAL_INFORMATION,
+        "physical-information-transactions",
+        "physical-informations",
+        "physical-informations",
+        "physical-informations",
+        "physical-information",
+        "PhysicalInformation",
+    ),
+}
+
+
+def user_url(base: str, user_id: int) -> str:
+    return f"{base}/v3/users/{user_id}"
+
+
+def transaction_url(base: str, wire: FamilyWire, user_id: int, transaction_id: int) -> str:
+    return f"{user_url(base, user_id)}/{wire.collection}/{transaction_id}"
+
+
+async def guard(conn: Any, user_id: int, token: oauth.TokenPrincipal) -> None:
+    """A token reaches only its own user (404 otherwise); consents are checked (403)."""
+    if user_id != token.account_id:
+        raise EmptyNotFound()
+    if not await consents.all_mandatory_given(conn, token.account_id):
+        raise ConsentsMissing()
+
+
+def _create(wire: FamilyWire) -> Callable[..., Awaitable[Response]]:
+    async def create_transaction(
+        user_id: int, token: UserToken, rep: Accept, db: Db, clock: Now, settings: Config
+    ) -> Response:
+        async with db.write() as conn:
+            await guard(conn, user_id, token)
+            tid = await tx.create(
+                conn, family=wire.family, client_pk=token.client_pk, account_id=user_id, now=clock.now()
+            )
+        if tid is None:
+            return empty(204)
+        body = transaction_location(tid, transaction_url(settings.base_url, wire, user_id, tid))
+        return render(body, rep, "transaction-location", 201)
+
+    return create_transaction
+
+
+def _list(wire: FamilyWire) -> Callable[..., Awaitable[Response]]:
+    async def list_transaction(
+        user_id: int, transaction_id: int, token: UserToken, rep: Accept, db: Db, clock: Now, settings: Config
+    ) -> Response:
+        async with db.read() as conn:
+            await guard(conn, user_id, token)
+            live = await tx.get_open(
+                conn,
+                transaction_id=transaction_id,
+                family=wire.family,
+                client_pk=token.client_pk,
+                account_id=user_id,
+                now=clock.now(),
+            )
+        if live is None:
+            raise EmptyNotFound()
+        if not live.entity_ids:
+            return empty(204)
+        base = transaction_url(settings.base_url, wire, user_id, transaction_id)
+        urls = [f"{base}/{wire.entities}/{i}" for i in live.entity_ids]
+        return render({wire.list_key: urls}, rep, wire.xml_root, item_names={wire.list_key: wire.xml_item})
+
+    return list_transaction
+
+
+def _commit(wire: FamilyWire) -> Callable[..., Awaitable[Response]]:
+    async def commit_transaction(
+        user_id: int, transaction_id: int, token: UserToken, db: Db, clock: Now
+    ) -> Response:
+        async with db.write() as conn:
+            await guard(conn, user_id, token)
+            done = await tx.commit(
+                conn,
+                transaction_id=transaction_id,
+                family=wire.family,
+                client_pk=token.client_pk,
+                account_id=user_id,
+                now=clock.now(),
+            )
+        if not done:
+            raise EmptyNotFound()
+        return empty(200)
+
+    return commit_transaction
+
+
+for _wire in WIRES.values():
+    _base = f"/v3/users/{{user_id}}/{_wire.collection}"
+    router.add_api_route(
+        _base,
+        _create(_wire),
+        methods=["POST"],
+        operation_id=f"create{_wire.operation}Transaction",
+        summary="Create transaction",
+        tags=[f"{_wire.operation} transactions"],
+    )
+    router.add_api_route(
+        f"{_base}/{{transaction_id}}",
+        _list(_wire),
+        methods=["GET"],
+        operation_id=f"list{_wire.operation}Transaction",
+        summary="List entities",
+        tags=[f"{_wire.operation} transactions"],
+    )
+    router.add_api_route(
+        f"{_base}/{{transaction_id}}",
+        _commit(_wire),
+        methods=["PUT"],
+        operation_id=f"commit{_wire.operation}Transaction",
+        summary="Commit transaction",
+        tags=[f"{_wire.operation} transactions"],
+    )
+
+
+async def entity_in_transaction(
+    request: Request,
+    conn: Any,
+    wire: FamilyWire,
+    user_id: int,
+    transaction_id: int,
+    entity_id: int,
+    token: oauth.TokenPrincipal,
+) -> None:
+    """404 unless the live transaction holds the entity."""
+    await guard(conn, user_id, token)
+    if not await tx.contains(
+        conn,
+        transaction_id=transaction_id,
+        family=wire.family,
+        client_pk=token.client_pk,
+        account_id=user_id,
+        entity_id=entity_id,
+        now=request.app.state.clock.now(),
+    ):
+        raise EmptyNotFound()
