@@ -20,6 +20,7 @@ from openaccesslink.api.v3 import notifications, transaction_entities, transacti
 from openaccesslink.core.clock import Clock, SystemClock
 from openaccesslink.core.settings import Settings, get_settings
 from openaccesslink.db.engine import Database
+from openaccesslink.db.fastread import FastReader
 from openaccesslink.domains.ratelimit import RateLimiter
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -41,10 +42,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or get_settings()
     clock = clock or SystemClock()
     db = Database(settings.database_url)
+    fast = FastReader(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await fast.close()
         await db.dispose()
 
     app = FastAPI(
@@ -57,6 +60,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.settings = settings
     app.state.clock = clock
     app.state.db = db
+    app.state.fast = fast
     app.state.limiter = RateLimiter(settings, clock)
 
     errors.install(app)

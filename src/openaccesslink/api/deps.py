@@ -13,23 +13,23 @@ from openaccesslink.core.clock import Clock
 from openaccesslink.core.errors import TooManyRequests, Unauthorized
 from openaccesslink.core.settings import Settings
 from openaccesslink.db.engine import Database
-from openaccesslink.domains import oauth, partners, users
+from openaccesslink.domains import hotpath, oauth, partners, users
 from openaccesslink.domains.ratelimit import RateLimiter
 
 
-def _db(request: Request) -> Database:
+async def _db(request: Request) -> Database:
     return request.app.state.db
 
 
-def _clock(request: Request) -> Clock:
+async def _clock(request: Request) -> Clock:
     return request.app.state.clock
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _rep(request: Request) -> Rep:
+async def _rep(request: Request) -> Rep:
     return choose(request.headers.get("accept"))
 
 
@@ -85,14 +85,14 @@ async def _user_token(request: Request) -> oauth.TokenPrincipal:
     header = request.headers.get("authorization") or ""
     if header[:7].lower() != "bearer " or not header[7:].strip():
         raise Unauthorized("A Bearer access token is required", headers={"WWW-Authenticate": "Bearer"})
-    async with request.app.state.db.read() as conn:
-        principal = await oauth.authenticate_bearer(conn, header[7:].strip())
-    if principal is None:
+    bearer = await hotpath.authenticate_bearer(request.app.state.fast, header[7:].strip())
+    if bearer is None:
         raise Unauthorized(
             "Invalid or revoked access token", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
         )
-    await _count_partner_limit(request, principal.client_pk)
-    return principal
+    request.state.bearer = bearer  # the user's record came along: GET /v3/users/{id} needs no more
+    await _count_partner_limit(request, bearer.principal.client_pk)
+    return bearer.principal
 
 
 Partner = Annotated[int, Depends(_partner)]

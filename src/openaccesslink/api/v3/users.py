@@ -11,7 +11,7 @@ from starlette.responses import Response
 from openaccesslink.api.deps import Accept, Db, Now, UserToken
 from openaccesslink.api.negotiation import empty, render
 from openaccesslink.core.errors import BadRequest, ConsentsMissing, UnsupportedMediaType
-from openaccesslink.domains import consents, users
+from openaccesslink.domains import consents, hotpath, users
 from openaccesslink.wire import users as wire
 from openaccesslink.wire.xmlcodec import XmlError, loads_flat
 
@@ -63,16 +63,15 @@ async def register_user(request: Request, token: UserToken, rep: Accept, db: Db,
 
 
 @router.get("/v3/users/{user_id}", operation_id="getUserInformation", summary="Get user information")
-async def get_user_information(user_id: int, token: UserToken, rep: Accept, db: Db) -> Response:
+async def get_user_information(request: Request, user_id: int, token: UserToken, rep: Accept) -> Response:
     if user_id != token.account_id:
         return empty(204)  # a token reaches only its own user
-    async with db.read() as conn:
-        if not await consents.all_mandatory_given(conn, token.account_id):
-            raise ConsentsMissing()
-        user = await users.get(conn, client_pk=token.client_pk, account_id=token.account_id)
-    if user is None:
+    bearer: hotpath.Bearer = request.state.bearer
+    if not bearer.consented:
+        raise ConsentsMissing()
+    if bearer.user is None:
         return empty(204)
-    return render(wire.user(user), rep, "user")
+    return render(wire.user(bearer.user), rep, "user")
 
 
 @router.delete("/v3/users/{user_id}", operation_id="deleteUser", summary="Delete user", status_code=204)
