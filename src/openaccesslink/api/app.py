@@ -16,7 +16,7 @@ from openaccesslink import __version__
 from openaccesslink.api import errors, ingest, oauth
 from openaccesslink.api.middleware import EdgeMiddleware
 from openaccesslink.api.pages import account, portal
-from openaccesslink.api.v3 import notifications, transaction_entities, transactions, users
+from openaccesslink.api.v3 import exercises, notifications, transaction_entities, transactions, users
 from openaccesslink.core.clock import Clock, SystemClock
 from openaccesslink.core.settings import Settings, get_settings
 from openaccesslink.db.engine import Database
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(notifications.router)
     app.include_router(transactions.router)
     app.include_router(transaction_entities.router)
+    app.include_router(exercises.router)
     app.include_router(ingest.router)
     app.include_router(account.router)
     app.include_router(portal.router)

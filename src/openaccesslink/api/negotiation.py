@@ -63,3 +63,8 @@ def render(
 
 def empty(status: int, headers: dict[str, str] | None = None) -> Response:
     return Response(b"", status, headers)
+
+
+def flag(value: str | None) -> bool:
+    """Boolean query flags: clients send `true` (also accept 1/yes, any case)."""
+    return value is not None and value.strip().lower() in ("true", "1", "yes")

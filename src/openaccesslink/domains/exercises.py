@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import string
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -146,3 +146,28 @@ def to_data(row: RowMapping) -> ExerciseData:
 
 async def touch(conn: AsyncConnection, exercise_id: int, now: datetime) -> None:
     await conn.execute(update(exercises).where(exercises.c.id == exercise_id).values(uploaded_at=to_db(now)))
+
+
+async def visible_to_partner(
+    conn: AsyncConnection, *, account_id: int, client_pk: int, now: datetime, hashed_id: str | None = None
+) -> list[RowMapping]:
+    """Exercises uploaded after the user registered with the partner and within 30 days."""
+    from openaccesslink.db.tables import registrations
+
+    registered_at = await conn.scalar(
+        select(registrations.c.registered_at).where(
+            registrations.c.client_pk == client_pk, registrations.c.account_id == account_id
+        )
+    )
+    if registered_at is None:
+        return []
+    now_db = to_db(now)
+    query = select(exercises).where(
+        exercises.c.account_id == account_id,
+        exercises.c.uploaded_at >= registered_at,
+        exercises.c.uploaded_at >= now_db - timedelta(days=30),
+        exercises.c.uploaded_at <= now_db,
+    )
+    if hashed_id is not None:
+        query = query.where(exercises.c.hashed_id == hashed_id)
+    return list((await conn.execute(query.order_by(exercises.c.start_time, exercises.c.id))).mappings())

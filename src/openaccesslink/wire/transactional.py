@@ -17,8 +17,12 @@ def transaction_location(transaction_id: int, resource_uri: str) -> dict[str, An
     return {"transaction-id": transaction_id, "resource-uri": resource_uri}
 
 
+def local_start(row: Any) -> str:
+    """AccessLink's start-time: the wall clock of the device, without offset."""
+    return (row["start_time"] + timedelta(minutes=row["utc_offset_minutes"])).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def exercise(row: Any, summary: dict[str, Any], user_url: str, transaction_id: int | None) -> dict[str, Any]:
-    start_local = row["start_time"] + timedelta(minutes=row["utc_offset_minutes"])
     body: dict[str, Any] = {
         "id": row["id"],
         "upload-time": iso_millis(row["uploaded_at"]),
@@ -26,7 +30,7 @@ def exercise(row: Any, summary: dict[str, Any], user_url: str, transaction_id: i
         "transaction-id": transaction_id,
         "device": row["device"],
         "device-id": row["device_id"],
-        "start-time": start_local.strftime("%Y-%m-%dT%H:%M:%S"),
+        "start-time": local_start(row),
         "start-time-utc-offset": row["utc_offset_minutes"],
         "duration": duration(row["duration_s"]),
         "calories": row["calories"],
