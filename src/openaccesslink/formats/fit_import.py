@@ -127,8 +127,8 @@ def _build(messages: Messages) -> ExerciseData:
         device=_device(messages),
         distance_m=_first_number(_get(session, "total_distance"), distances[-1] if distances else None),
         calories=whole(_get(session, "total_calories")),
-        hr_avg=whole(_first_number(_get(session, "avg_heart_rate"), hr_avg)),
-        hr_max=whole(_first_number(_get(session, "max_heart_rate"), hr_max)),
+        hr_avg=whole(_first_number(_get(session, "avg_heart_rate") or None, hr_avg)),  # 0: no HR
+        hr_max=whole(_first_number(_get(session, "max_heart_rate") or None, hr_max)),
         route=route,
         laps=_laps(messages, start, foot),
         pauses=pauses,

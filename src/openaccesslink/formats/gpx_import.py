@@ -56,19 +56,18 @@ def import_gpx(data: bytes) -> ExerciseData:
     if not any(segments):
         raise FileRejected("GPX has no track points")
     timed = [[p for p in points if isinstance(p.time, datetime)] for points in segments]
-    first = next((points[0] for points in timed if points), None)
-    if first is None:
+    if not any(timed):
         raise FileRejected("GPX track points have no <time>: the exercise cannot be placed in time")
     fit_sport = _fit_sport(gpx)
     sport, detailed = sports.from_fit(fit_sport, None)
-    start = _aware(first.time)
+    start = min((_aware(p.time) for points in timed for p in points), key=_utc)
     track = _Track(start)
     for points in filter(None, timed):
         _read_segment(track, points, running=fit_sport == "running")
     hr_avg, hr_max = hr_summary(track.samples.values(SampleType.HEART_RATE))
     creator = gpx.creator.strip() if isinstance(gpx.creator, str) and gpx.creator.strip() else None
     exercise = ExerciseData(
-        start_time_utc=start.astimezone(UTC),
+        start_time_utc=_utc(start),
         utc_offset_minutes=_offset_minutes(start),
         duration_s=track.last_offset,
         sport=sport,
@@ -107,6 +106,13 @@ def _aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+def _utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise FileRejected(f"GPX time {value.isoformat()} is not plausible") from None
 
 
 def _offset_minutes(start: datetime) -> int:
