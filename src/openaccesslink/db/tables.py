@@ -196,6 +196,17 @@ device_tokens = Table(
     Column("revoked_at", DateTime, nullable=True),
 )
 
+# Export files built once per exercise and format (FIT, TCX, GPX): a download is a read.
+exercise_files = Table(
+    "exercise_files",
+    metadata,
+    Column("exercise_id", Integer, ForeignKey("exercises.id", ondelete="CASCADE"), primary_key=True),
+    Column("format", String(8), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+    Column("content_encoding", String(16), nullable=True),  # "gzip" when stored compressed
+    Column("built_at", DateTime, nullable=False),
+)
+
 # ---- the transaction model (exercise, activity, physical information) --------------------
 
 transactions = Table(
