@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, insert, select, update
+from sqlalchemy import Select, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openaccesslink.core.clock import to_db
@@ -236,18 +236,32 @@ async def commit(
 
 
 async def waiting(conn: AsyncConnection, *, client_pk: int, now: datetime) -> list[tuple[int, str]]:
-    """(account id, family) pairs with data the partner has not committed: pull notifications."""
-    regs = (
-        await conn.execute(
-            select(registrations.c.account_id, registrations.c.registered_at)
-            .where(registrations.c.client_pk == client_pk)
-            .order_by(registrations.c.account_id)
-        )
-    ).all()
+    """(account id, family) pairs with data the partner has not committed: pull notifications.
+
+    One grouped query per family, whatever the number of registered users.
+    """
+    now_db = to_db(now)
     found: list[tuple[int, str]] = []
-    for account_id, registered_at in regs:
-        for family in FAMILIES:
-            query = _available(family, client_pk, account_id, registered_at, now, include_reserved=True)
-            if await conn.scalar(select(func.count()).select_from(query.limit(1).subquery())):
-                found.append((account_id, family))
-    return found
+    for family in FAMILIES:
+        table, extra = _source(family)
+        delivered = exists().where(
+            deliveries.c.client_pk == client_pk,
+            deliveries.c.family == family,
+            deliveries.c.entity_id == table.c.id,
+        )
+        query = (
+            select(table.c.account_id)
+            .join(registrations, registrations.c.account_id == table.c.account_id)
+            .where(
+                registrations.c.client_pk == client_pk,
+                table.c.uploaded_at >= registrations.c.registered_at,
+                table.c.uploaded_at >= now_db - AVAILABILITY_WINDOW,
+                table.c.uploaded_at <= now_db,
+                ~delivered,
+                *extra,
+            )
+            .distinct()
+        )
+        found += [(int(account), family) for account in (await conn.execute(query)).scalars()]
+    order = {family: i for i, family in enumerate(FAMILIES)}
+    return sorted(found, key=lambda pair: (pair[0], order[pair[1]]))
