@@ -175,15 +175,21 @@ async def contains(
     entity_id: int,
     now: datetime,
 ) -> bool:
-    live = await get_open(
-        conn,
-        transaction_id=transaction_id,
-        family=family,
-        client_pk=client_pk,
-        account_id=account_id,
-        now=now,
+    """Whether the live transaction holds the entity: one indexed lookup."""
+    found = await conn.scalar(
+        select(transaction_items.c.entity_id)
+        .join(transactions, transactions.c.id == transaction_items.c.transaction_id)
+        .where(
+            transaction_items.c.transaction_id == transaction_id,
+            transaction_items.c.entity_id == entity_id,
+            transactions.c.family == family,
+            transactions.c.client_pk == client_pk,
+            transactions.c.account_id == account_id,
+            transactions.c.committed_at.is_(None),
+            transactions.c.expires_at > to_db(now),
+        )
     )
-    return live is not None and entity_id in live.entity_ids
+    return found is not None
 
 
 async def commit(

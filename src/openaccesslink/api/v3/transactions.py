@@ -15,7 +15,7 @@ from starlette.responses import Response
 from openaccesslink.api.deps import Accept, Config, Db, Now, UserToken
 from openaccesslink.api.negotiation import empty, render
 from openaccesslink.core.errors import ConsentsMissing, EmptyNotFound
-from openaccesslink.domains import consents, oauth
+from openaccesslink.domains import oauth
 from openaccesslink.domains import transactions as tx
 from openaccesslink.wire.transactional import transaction_location
 
@@ -66,20 +66,21 @@ def transaction_url(base: str, wire: FamilyWire, user_id: int, transaction_id: i
     return f"{user_url(base, user_id)}/{wire.collection}/{transaction_id}"
 
 
-async def guard(conn: Any, user_id: int, token: oauth.TokenPrincipal) -> None:
-    """A token reaches only its own user (404 otherwise); consents are checked (403)."""
+def guard_request(request: Request, user_id: int, token: oauth.TokenPrincipal) -> None:
+    """A token reaches only its own user (404 otherwise); consents are checked (403) from the
+    state the bearer authentication read (request.state.bearer)."""
     if user_id != token.account_id:
         raise EmptyNotFound()
-    if not await consents.all_mandatory_given(conn, token.account_id):
+    if not request.state.bearer.consented:
         raise ConsentsMissing()
 
 
 def _create(wire: FamilyWire) -> Callable[..., Awaitable[Response]]:
     async def create_transaction(
-        user_id: int, token: UserToken, rep: Accept, db: Db, clock: Now, settings: Config
+        request: Request, user_id: int, token: UserToken, rep: Accept, db: Db, clock: Now, settings: Config
     ) -> Response:
+        guard_request(request, user_id, token)
         async with db.write() as conn:
-            await guard(conn, user_id, token)
             tid = await tx.create(
                 conn, family=wire.family, client_pk=token.client_pk, account_id=user_id, now=clock.now()
             )
@@ -93,10 +94,17 @@ def _create(wire: FamilyWire) -> Callable[..., Awaitable[Response]]:
 
 def _list(wire: FamilyWire) -> Callable[..., Awaitable[Response]]:
     async def list_transaction(
-        user_id: int, transaction_id: int, token: UserToken, rep: Accept, db: Db, clock: Now, settings: Config
+        request: Request,
+        user_id: int,
+        transaction_id: int,
+        token: UserToken,
+        rep: Accept,
+        db: Db,
+        clock: Now,
+        settings: Config,
     ) -> Response:
+        guard_request(request, user_id, token)
         async with db.read() as conn:
-            await guard(conn, user_id, token)
             live = await tx.get_open(
                 conn,
                 transaction_id=transaction_id,
@@ -118,10 +126,10 @@ def _list(wire: FamilyWire) -> Callable[..., Awaitable[Response]]:
 
 def _commit(wire: FamilyWire) -> Callable[..., Awaitable[Response]]:
     async def commit_transaction(
-        user_id: int, transaction_id: int, token: UserToken, db: Db, clock: Now
+        request: Request, user_id: int, transaction_id: int, token: UserToken, db: Db, clock: Now
     ) -> Response:
+        guard_request(request, user_id, token)
         async with db.write() as conn:
-            await guard(conn, user_id, token)
             done = await tx.commit(
                 conn,
                 transaction_id=transaction_id,
@@ -175,7 +183,7 @@ async def entity_in_transaction(
     token: oauth.TokenPrincipal,
 ) -> None:
     """404 unless the live transaction holds the entity."""
-    await guard(conn, user_id, token)
+    guard_request(request, user_id, token)
     if not await tx.contains(
         conn,
         transaction_id=transaction_id,
