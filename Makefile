@@ -25,7 +25,7 @@ install-test: $(TEST_STAMP)
 run: $(STAMP)
 	$(BIN)/openaccesslink db upgrade
 	$(BIN)/openaccesslink seed
-	$(BIN)/openaccesslink serve
+	LIVE_SYNC=$${LIVE_SYNC:-true} $(BIN)/openaccesslink serve
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench

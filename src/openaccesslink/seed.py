@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,8 @@ from openaccesslink.domains import accounts, consents, partners
 
 DEMO_EMAIL = "demo@openaccesslink.local"
 DEMO_PASSWORD = "demo-password"
+DEMO_SEED = 2026
+DEMO_SIM_USERS = 4
 DEMO_REDIRECTS = ["http://localhost:5000/oauth2_callback", "http://127.0.0.1:5000/oauth2_callback"]
 
 
@@ -23,6 +26,7 @@ class DemoInfo:
     email: str
     password: str
     created: bool
+    account_id: int | None = None
 
 
 async def ensure_demo(db: Database, clock: Clock, var_dir: Path) -> DemoInfo:
@@ -58,4 +62,21 @@ async def ensure_demo(db: Database, clock: Clock, var_dir: Path) -> DemoInfo:
     var_dir.mkdir(parents=True, exist_ok=True)
     creds_file.write_text(json.dumps({"client_id": creds.client_id, "client_secret": creds.client_secret}))
     creds_file.chmod(0o600)
-    return DemoInfo(creds.client_id, creds.client_secret, DEMO_EMAIL, DEMO_PASSWORD, True)
+    return DemoInfo(creds.client_id, creds.client_secret, DEMO_EMAIL, DEMO_PASSWORD, True, existing)
+
+
+async def simulate_history(
+    db: Database,
+    clock: Clock,
+    demo_account: int,
+    users: int = DEMO_SIM_USERS,
+    days: int = 30,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """30 days of simulated history (and today's syncs so far) for the demo user and a few more."""
+    from openaccesslink.ingest.simulated import load
+
+    loaded = await load(
+        db, clock, seed=DEMO_SEED, users=users, days=days, accounts_for={0: demo_account}, progress=progress
+    )
+    return sum(item.items for item in loaded)

@@ -55,3 +55,8 @@ def iso_millis(when: datetime) -> str:
     """AccessLink timestamps: 2011-10-14T12:50:37.000Z."""
     utc = from_db(when)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def clock_for(start: datetime | None) -> Clock:
+    """The Clock a process runs on: the system's, or a FakeClock fixed at `start` (sandbox, tests)."""
+    return SystemClock() if start is None else FakeClock(start if start.tzinfo else start.replace(tzinfo=UTC))
