@@ -23,6 +23,12 @@ class BadRequest(AccessLinkError):
     error_type = "BadRequestException"
 
 
+class WebhookPingFailed(BadRequest):
+    """The webhook URL did not answer the PING with 200: the change is refused."""
+
+    error_type = "WebhookPingFailedException"
+
+
 class Unauthorized(AccessLinkError):
     status = 401
     error_type = "UnauthorizedException"
