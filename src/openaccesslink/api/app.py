@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,12 +16,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from openaccesslink import __version__
 from openaccesslink.api import errors, ingest, oauth
 from openaccesslink.api.middleware import EdgeMiddleware
-from openaccesslink.api.pages import account, portal
-from openaccesslink.api.v3 import exercises, notifications, transaction_entities, transactions, users
-from openaccesslink.core.clock import Clock, SystemClock
+from openaccesslink.api.pages import account, portal, portal_webhooks
+from openaccesslink.api.v3 import daily, exercises, notifications, transaction_entities, transactions, users
+from openaccesslink.api.v3 import webhooks as webhooks_api
+from openaccesslink.core.clock import Clock, clock_for
 from openaccesslink.core.settings import Settings, get_settings
 from openaccesslink.db.engine import Database
 from openaccesslink.db.fastread import FastReader
+from openaccesslink.delivery.runtime import DeliveryRuntime
 from openaccesslink.domains.ratelimit import RateLimiter
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -40,13 +43,19 @@ def session_secret(settings: Settings) -> str:
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    clock = clock or SystemClock()
+    clock = clock or clock_for(settings.clock_start)
     db = Database(settings.database_url)
     fast = FastReader(settings.database_url)
+    delivery = DeliveryRuntime(settings, clock, db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await delivery.start()  # the in-process webhook dispatcher, when WEBHOOK_DISPATCHER
+        live = _start_live_sync(settings, db, clock)
         yield
+        if live is not None:
+            live.cancel()
+        await delivery.stop()
         await fast.close()
         await db.dispose()
 
@@ -62,9 +71,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.db = db
     app.state.fast = fast
     app.state.limiter = RateLimiter(settings, clock)
+    app.state.delivery = delivery
 
     errors.install(app)
     app.include_router(oauth.router)
+    app.include_router(daily.router)  # before users: /v3/users/sleep is not /v3/users/{user-id}
     app.include_router(users.router)
     app.include_router(notifications.router)
     app.include_router(transactions.router)
@@ -73,6 +84,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(ingest.router)
     app.include_router(account.router)
     app.include_router(portal.router)
+    app.include_router(portal_webhooks.router)
+    app.include_router(webhooks_api.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     def edge_error(corr_id: str, status: int, error_type: str, message: str) -> dict[str, Any]:
@@ -93,6 +106,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         error_body=edge_error,
     )
     return app
+
+
+def _start_live_sync(settings: Settings, db: Database, clock: Clock) -> asyncio.Task[None] | None:
+    if not settings.live_sync:
+        return None
+    from openaccesslink.ingest.live import LiveSync
+
+    return asyncio.create_task(LiveSync(db, clock, settings.live_sync_seconds).run())
 
 
 def app_from_env() -> FastAPI:

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,8 @@ class Settings(BaseSettings):
     webhook_allow_loopback: bool = True  # sandbox default; set false in production
     webhook_allow_private: bool = False  # private, link-local, CGNAT and cloud-metadata addresses
     webhook_get_returns_list: bool = False  # GET /v3/webhooks: the doc's object, or the 2026 list
+    webhook_log_retention_days: int = 30  # delivered and failed deliveries are pruned after this
+    webhook_http_client: Literal["http11", "aiohttp"] = "http11"  # the lean client, or aiohttp
     auth_code_ttl_seconds: int = 600
     token_expires_in: int = 31_535_999
     rate_limit_short_base: int = 500

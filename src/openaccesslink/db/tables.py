@@ -238,3 +238,69 @@ deliveries = Table(
     Column("entity_id", Integer, primary_key=True),
     Column("committed_at", DateTime, nullable=False),
 )
+
+# ---- webhooks (doc: Webhooks): one per partner, an outbox of deliveries, a log of attempts ----
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("public_id", String(16), nullable=False, unique=True),  # the wire's webhook id ("abdf33")
+    Column(
+        "client_pk", Integer, ForeignKey("api_clients.id", ondelete="CASCADE"), nullable=False, unique=True
+    ),
+    Column("url", String(2000), nullable=False),
+    Column("events", String(200), nullable=False),  # ",EXERCISE,SLEEP," (delimited for LIKE)
+    Column("secret", String(64), nullable=False),  # signs every payload; shown once at create
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("failing_since", DateTime, nullable=True),  # first failure after the last success
+    Column("last_success_at", DateTime, nullable=True),
+    Column("deactivated_at", DateTime, nullable=True),
+    Column("deactivated_reason", String(20), nullable=True),  # partner, failures
+)
+
+# The outbox: written in the unit of work that stores the data it announces.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("webhook_id", Integer, ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("fields", String(200), nullable=False),  # JSON: entity_id, date or from/to
+    Column("path", String(300), nullable=False),  # the payload url, relative to PUBLIC_BASE_URL
+    Column("created_at", DateTime, nullable=False),  # also the payload's timestamp
+    Column("status", String(10), nullable=False),  # pending, delivered, failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("lease_until", DateTime, nullable=True),  # claimed by a dispatcher until then
+    Column("lease_token", String(48), nullable=True),
+    Column("last_attempt_at", DateTime, nullable=True),
+    Column("last_status_code", Integer, nullable=True),
+    Column("last_error", String(200), nullable=True),
+    Column("last_latency_ms", Float, nullable=True),
+    Column("delivered_at", DateTime, nullable=True),
+    Index("ix_webhook_deliveries_webhook", "webhook_id", "id"),
+)
+# What the dispatchers claim from: pending rows only, in the order they fall due.
+Index(
+    "ix_webhook_deliveries_due",
+    webhook_deliveries.c.next_attempt_at,
+    webhook_deliveries.c.id,
+    postgresql_where=webhook_deliveries.c.status == "pending",
+    sqlite_where=webhook_deliveries.c.status == "pending",
+)
+
+# The delivery log's failed attempts (a delivery's final success is recorded on its own row).
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), nullable=False),
+    Column("attempted_at", DateTime, nullable=False),
+    Column("status_code", Integer, nullable=True),  # None: no HTTP answer (see error)
+    Column("latency_ms", Float, nullable=False),
+    Column("error", String(200), nullable=True),
+    Index("ix_webhook_attempts_delivery", "delivery_id", "id"),
+)

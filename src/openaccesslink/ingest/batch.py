@@ -55,7 +55,9 @@ async def ingest_items(
 async def _store(conn: Any, account_id: int, item: Item) -> service.Stored:
     if item.family == "exercise":
         assert isinstance(item.payload, ExerciseData)
-        return await service.store_exercise(conn, account_id, item.payload, item.uploaded_at, "json", None)
+        return await service.store_exercise(
+            conn, account_id, item.payload, item.uploaded_at, "json", None, build_files=False
+        )
     assert isinstance(item.payload, dict)
     record = service.check_record(item.family, item.payload)
     return await service.store_record(conn, account_id, record, item.uploaded_at)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from openaccesslink.domains import events, exercises, records
+from openaccesslink.domains import events, exercise_files, exercises, records, webhooks
 from openaccesslink.formats.model import ExerciseData, FileRejected
 from openaccesslink.ingest.families import FAMILIES, SERVER_OWNED, Family, PayloadRejected
 from openaccesslink.wire import openapi
@@ -80,6 +80,7 @@ async def store_exercise(
     now: datetime,
     source_format: str | None = None,
     source_file: bytes | None = None,
+    build_files: bool = True,
 ) -> Stored:
     check_exercise(data)
     try:
@@ -88,6 +89,8 @@ async def store_exercise(
         row = await exercises.get_row(conn, dup.existing_id)
         assert row is not None
         return Stored("exercise", dup.existing_id, "unchanged", hashed_id=row["hashed_id"])
+    if build_files:  # bulk loads leave it to the first download (built and stored then)
+        await exercise_files.build_and_store(conn, exercise_id, data, now, source_format, source_file)
     row = await exercises.get_row(conn, exercise_id)
     assert row is not None
     day = data.start_time_local.date()
@@ -100,6 +103,7 @@ async def store_exercise(
         day=day,
         now=now,
     )
+    await webhooks.announce_exercise(conn, account_id=account_id, hashed_id=row["hashed_id"], now=now)
     return Stored("exercise", exercise_id, "created", hashed_id=row["hashed_id"], day=day)
 
 
@@ -123,4 +127,5 @@ async def store_record(conn: AsyncConnection, account_id: int, record: ValidReco
         day=record.day,
         now=now,
     )
+    await webhooks.announce_record(conn, account_id, record.family.name, record.day, record.document, now)
     return Stored(record.family.name, record_id, action, record_key=record.key, day=record.day)

@@ -120,9 +120,15 @@ def moving_runs(ex: ExerciseData) -> list[tuple[int, int, int]]:
     return [r for r in runs if r[1] > 0]
 
 
+# Off until the sample grid here follows the importers' convention (formats/model.py: sample i at
+# i x recording_rate seconds of wall-clock time, pauses included); this module writes samples for
+# moving time only, which would misalign exported FIT/TCX records with the route after a pause.
+SIMULATE_PAUSES = False
+
+
 def _pauses(sport: Sport, n: int, rng: random.Random) -> dict[int, int]:
     """Moving-time index -> pause length (s): traffic lights and drink stops outdoors."""
-    if sport not in (Sport.RUN, Sport.RIDE) or n < 900:
+    if not SIMULATE_PAUSES or sport not in (Sport.RUN, Sport.RIDE) or n < 900:
         return {}
     r = rng.random()
     count = 2 if r < 0.1 else 1 if r < 0.4 else 0

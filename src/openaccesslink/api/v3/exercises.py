@@ -97,9 +97,9 @@ async def get_exercise(
 
 
 def _file_route(fmt: str) -> None:
-    async def get_file(request: Request, exercise_id: str, token: UserToken, db: Db, clock: Now) -> Response:
-        row = await _one(request, db, token, clock, exercise_id)
-        return views.file(row, fmt)
+    async def get_file(request: Request, exercise_id: str, token: UserToken, clock: Now) -> Response:
+        _consented(request)
+        return await views.visible_file(request, token, exercise_id, fmt, clock.now())
 
     router.add_api_route(
         f"/v3/exercises/{{exercise_id}}/{fmt}",

@@ -105,8 +105,9 @@ def _file_route(fmt: str) -> None:
     async def get_file(
         request: Request, user_id: int, transaction_id: int, exercise_id: int, token: UserToken, db: Db
     ) -> Response:
-        row = await _exercise(request, db, user_id, transaction_id, exercise_id, token)
-        return views.file(row, fmt)
+        async with db.read() as conn:
+            await entity_in_transaction(request, conn, EX, user_id, transaction_id, exercise_id, token)
+        return await views.file(request, exercise_id, fmt)
 
     router.add_api_route(
         EX_PATH + f"/{fmt}",
