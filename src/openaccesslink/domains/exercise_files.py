@@ -5,8 +5,10 @@ calls ``build_and_store``). Partners typically fetch each exercise's files once,
 webhook or notification, so building on first download would make nearly every download a build;
 stored exercises never change, so a file built at ingest never goes stale. The price is ingest time
 (about 0.5 s of CPU for a 3-hour 1 Hz exercise, in a worker thread; on SQLite the unit of work holds
-the write lock meanwhile) and storage for files that may never be fetched. Exercises stored before this existed, or whose build failed at ingest, are
-built on their first download instead (``build`` + ``store`` from the API edge) and stored then.
+the write lock meanwhile) and storage for files that may never be fetched. Bulk loads (the
+simulator, ``ingest.batch``) skip the build; their exercises, and any whose build failed at
+ingest, are built on their first download instead (``build`` + ``store`` from the API edge) and
+stored then.
 
 What is stored (``exercise_files``, one row per exercise and key):
 
