@@ -16,7 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from openaccesslink import __version__
 from openaccesslink.api import errors, ingest, oauth
 from openaccesslink.api.middleware import EdgeMiddleware
-from openaccesslink.api.pages import account, portal, portal_webhooks
+from openaccesslink.api.pages import account, portal, portal_webhooks, web
 from openaccesslink.api.v3 import daily, exercises, notifications, transaction_entities, transactions, users
 from openaccesslink.api.v3 import webhooks as webhooks_api
 from openaccesslink.core.clock import Clock, clock_for
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.delivery = delivery
 
     errors.install(app)
+    app.add_exception_handler(web.PageExit, web.page_exit_handler)
     app.include_router(oauth.router)
     app.include_router(daily.router)  # before users: /v3/users/sleep is not /v3/users/{user-id}
     app.include_router(users.router)

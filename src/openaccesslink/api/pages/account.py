@@ -130,9 +130,7 @@ async def home(request: Request) -> Response:
 
 @router.get("/account")
 async def profile_page(request: Request, db: Db) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
+    account = web.require_account(request)
     async with db.read() as conn:
         data = await accounts.get(conn, account)
     if data is None:
@@ -143,9 +141,7 @@ async def profile_page(request: Request, db: Db) -> Response:
 
 @router.post("/account")
 async def profile_save(request: Request, db: Db) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
+    account = web.require_account(request)
     form = await request.form()
     error = None
     try:
@@ -170,9 +166,7 @@ async def profile_save(request: Request, db: Db) -> Response:
 
 @router.get("/account/consents")
 async def consents_page(request: Request, db: Db) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
+    account = web.require_account(request)
     async with db.read() as conn:
         accepted = await consents.given(conn, account)
     return web.page(
@@ -187,14 +181,7 @@ async def consents_page(request: Request, db: Db) -> Response:
 
 @router.post("/account/consents")
 async def consents_save(request: Request, db: Db, clock: Now) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
-    form = await request.form()
-    try:
-        web.check_csrf(request, form)
-    except web.CsrfError:
-        return RedirectResponse("/account/consents", status_code=303)
+    account, form = await web.signed_in_post(request, back="/account/consents")
     wanted = {key for key, _ in consents.FAMILIES if form.get(f"consent_{key}")}
     async with db.write() as conn:
         await consents.set_exactly(conn, account, wanted, clock.now())
@@ -211,9 +198,7 @@ async def consents_save(request: Request, db: Db, clock: Now) -> Response:
 
 @router.get("/account/partners")
 async def partners_page(request: Request, db: Db) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
+    account = web.require_account(request)
     async with db.read() as conn:
         linked = await oauth.linked_partners(conn, account)
     return web.page(request, "account_partners.html", linked=linked, message=None)
@@ -221,14 +206,7 @@ async def partners_page(request: Request, db: Db) -> Response:
 
 @router.post("/account/partners/{client_pk}/disconnect")
 async def disconnect(client_pk: int, request: Request, db: Db, clock: Now) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
-    form = await request.form()
-    try:
-        web.check_csrf(request, form)
-    except web.CsrfError:
-        return RedirectResponse("/account/partners", status_code=303)
+    account, form = await web.signed_in_post(request, back="/account/partners")
     async with db.write() as conn:
         # no webhook is sent on disconnect (behaviour-notes); later calls get 401
         await users.deregister(conn, client_pk=client_pk, account_id=account, now=clock.now())
@@ -237,9 +215,7 @@ async def disconnect(client_pk: int, request: Request, db: Db, clock: Now) -> Re
 
 @router.get("/account/devices")
 async def devices_page(request: Request, db: Db) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
+    account = web.require_account(request)
     async with db.read() as conn:
         tokens = await devices.list_for(conn, account)
     return web.page(request, "account_devices.html", tokens=tokens, new_token=None)
@@ -247,14 +223,7 @@ async def devices_page(request: Request, db: Db) -> Response:
 
 @router.post("/account/devices")
 async def create_device_token(request: Request, db: Db, clock: Now) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
-    form = await request.form()
-    try:
-        web.check_csrf(request, form)
-    except web.CsrfError:
-        return RedirectResponse("/account/devices", status_code=303)
+    account, form = await web.signed_in_post(request, back="/account/devices")
     async with db.write() as conn:
         token = await devices.create(conn, account, str(form.get("name") or "device"), clock.now())
         tokens = await devices.list_for(conn, account)
@@ -264,14 +233,7 @@ async def create_device_token(request: Request, db: Db, clock: Now) -> Response:
 
 @router.post("/account/devices/{token_id}/revoke")
 async def revoke_device_token(token_id: int, request: Request, db: Db, clock: Now) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
-    form = await request.form()
-    try:
-        web.check_csrf(request, form)
-    except web.CsrfError:
-        return RedirectResponse("/account/devices", status_code=303)
+    account, form = await web.signed_in_post(request, back="/account/devices")
     async with db.write() as conn:
         await devices.revoke(conn, account, token_id, clock.now())
     return RedirectResponse("/account/devices", status_code=303)

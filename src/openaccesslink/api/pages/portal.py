@@ -42,9 +42,7 @@ def _not_found(request: Request) -> Response:
 
 @router.get("/admin")
 async def portal_home(request: Request, db: Db) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
+    account = web.require_account(request)
     async with db.read() as conn:
         clients = await partners.list_for_owner(conn, account)
     return web.page(request, "portal_list.html", clients=clients)
@@ -52,16 +50,13 @@ async def portal_home(request: Request, db: Db) -> Response:
 
 @router.get("/admin/clients/new")
 async def new_client_page(request: Request) -> Response:
-    if web.account_id(request) is None:
-        return web.to_login(request)
+    web.require_account(request)
     return web.page(request, "portal_form.html", client=None, form={}, error=None)
 
 
 @router.post("/admin/clients/new")
 async def create_client(request: Request, db: Db, clock: Now) -> Response:
-    account = web.account_id(request)
-    if account is None:
-        return web.to_login(request)
+    account = web.require_account(request)
     form = await request.form()
     try:
         web.check_csrf(request, form)
@@ -79,8 +74,7 @@ async def create_client(request: Request, db: Db, clock: Now) -> Response:
 
 @router.get("/admin/clients/{client_id}")
 async def client_page(client_id: str, request: Request, db: Db) -> Response:
-    if web.account_id(request) is None:
-        return web.to_login(request)
+    web.require_account(request)
     client = await _own_client(request, db, client_id)
     if client is None:
         return _not_found(request)
@@ -89,8 +83,7 @@ async def client_page(client_id: str, request: Request, db: Db) -> Response:
 
 @router.post("/admin/clients/{client_id}")
 async def update_client(client_id: str, request: Request, db: Db) -> Response:
-    if web.account_id(request) is None:
-        return web.to_login(request)
+    web.require_account(request)
     client = await _own_client(request, db, client_id)
     if client is None:
         return _not_found(request)
@@ -110,16 +103,11 @@ async def update_client(client_id: str, request: Request, db: Db) -> Response:
 
 @router.post("/admin/clients/{client_id}/secret")
 async def regenerate_secret(client_id: str, request: Request, db: Db) -> Response:
-    if web.account_id(request) is None:
-        return web.to_login(request)
+    web.require_account(request)
     client = await _own_client(request, db, client_id)
     if client is None:
         return _not_found(request)
-    form = await request.form()
-    try:
-        web.check_csrf(request, form)
-    except web.CsrfError:
-        return RedirectResponse(f"/admin/clients/{client_id}", status_code=303)
+    await web.signed_in_post(request, back=f"/admin/clients/{client_id}")
     async with db.write() as conn:
         secret = await partners.regenerate_secret(conn, client)
     return web.page(request, "portal_client.html", client=client, secret=secret, error=None, saved=False)
@@ -127,16 +115,11 @@ async def regenerate_secret(client_id: str, request: Request, db: Db) -> Respons
 
 @router.post("/admin/clients/{client_id}/delete")
 async def delete_client(client_id: str, request: Request, db: Db) -> Response:
-    if web.account_id(request) is None:
-        return web.to_login(request)
+    web.require_account(request)
     client = await _own_client(request, db, client_id)
     if client is None:
         return _not_found(request)
-    form = await request.form()
-    try:
-        web.check_csrf(request, form)
-    except web.CsrfError:
-        return RedirectResponse(f"/admin/clients/{client_id}", status_code=303)
+    await web.signed_in_post(request, back=f"/admin/clients/{client_id}")
     async with db.write() as conn:
         await partners.remove(conn, client)
     return RedirectResponse("/admin", status_code=303)

@@ -72,3 +72,35 @@ def safe_next(target: str | None, default: str = "/account") -> str:
 def to_login(request: Request) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+class PageExit(Exception):
+    """Leave a page handler with this response (sign-in redirect, stale form); see api/app.py."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def require_account(request: Request) -> int:
+    """The signed-in account, or off to the sign-in page and back."""
+    account = account_id(request)
+    if account is None:
+        raise PageExit(to_login(request))
+    return account
+
+
+async def signed_in_post(request: Request, back: str) -> tuple[int, Any]:
+    """The signed-in account and its CSRF-checked form; a stale form goes back to `back`."""
+    account = require_account(request)
+    form = await request.form()
+    try:
+        check_csrf(request, form)
+    except CsrfError:
+        raise PageExit(RedirectResponse(back, status_code=303)) from None
+    return account, form
+
+
+async def page_exit_handler(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageExit)
+    return exc.response
