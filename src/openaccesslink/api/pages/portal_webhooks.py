@@ -29,8 +29,7 @@ def _not_found(request: Request) -> Response:
 
 @router.get("/admin/clients/{client_id}/webhook")
 async def webhook_page(client_id: str, request: Request, db: Db) -> Response:
-    if web.account_id(request) is None:
-        return web.to_login(request)
+    web.require_account(request)
     client = await _own_client(request, db, client_id)
     if client is None:
         return _not_found(request)
@@ -51,17 +50,12 @@ async def webhook_page(client_id: str, request: Request, db: Db) -> Response:
 
 @router.post("/admin/clients/{client_id}/webhook/deliveries/{delivery_id}/resend")
 async def resend_delivery(client_id: str, delivery_id: int, request: Request, db: Db, clock: Now) -> Response:
-    if web.account_id(request) is None:
-        return web.to_login(request)
+    web.require_account(request)
     client = await _own_client(request, db, client_id)
     if client is None:
         return _not_found(request)
-    form = await request.form()
     target = f"/admin/clients/{client_id}/webhook"
-    try:
-        web.check_csrf(request, form)
-    except web.CsrfError:
-        return RedirectResponse(target, status_code=303)
+    await web.signed_in_post(request, back=target)
     async with db.write() as conn:
         hook = await webhooks.for_partner(conn, client.pk)
         done = hook is not None and await outbox.resend(conn, hook.pk, delivery_id, clock.now())
