@@ -145,32 +145,22 @@ def _commit(wire: FamilyWire) -> Callable[..., Awaitable[Response]]:
     return commit_transaction
 
 
+_OPERATIONS = (  # (verb, operationId stem, summary, handler factory, path below the collection)
+    ("POST", "create", "Create transaction", _create, ""),
+    ("GET", "list", "List entities", _list, "/{transaction_id}"),
+    ("PUT", "commit", "Commit transaction", _commit, "/{transaction_id}"),
+)
+
 for _wire in WIRES.values():
-    _base = f"/v3/users/{{user_id}}/{_wire.collection}"
-    router.add_api_route(
-        _base,
-        _create(_wire),
-        methods=["POST"],
-        operation_id=f"create{_wire.operation}Transaction",
-        summary="Create transaction",
-        tags=[f"{_wire.operation} transactions"],
-    )
-    router.add_api_route(
-        f"{_base}/{{transaction_id}}",
-        _list(_wire),
-        methods=["GET"],
-        operation_id=f"list{_wire.operation}Transaction",
-        summary="List entities",
-        tags=[f"{_wire.operation} transactions"],
-    )
-    router.add_api_route(
-        f"{_base}/{{transaction_id}}",
-        _commit(_wire),
-        methods=["PUT"],
-        operation_id=f"commit{_wire.operation}Transaction",
-        summary="Commit transaction",
-        tags=[f"{_wire.operation} transactions"],
-    )
+    for _verb, _stem, _summary, _factory, _suffix in _OPERATIONS:
+        router.add_api_route(
+            f"/v3/users/{{user_id}}/{_wire.collection}{_suffix}",
+            _factory(_wire),
+            methods=[_verb],
+            operation_id=f"{_stem}{_wire.operation}Transaction",
+            summary=_summary,
+            tags=[f"{_wire.operation} transactions"],
+        )
 
 
 async def entity_in_transaction(
